@@ -1,0 +1,2 @@
+/** deviceplugin module. */
+package io.gpuagent.deviceplugin;

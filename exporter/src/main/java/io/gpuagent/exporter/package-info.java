@@ -1,0 +1,2 @@
+/** exporter module. */
+package io.gpuagent.exporter;

@@ -1,0 +1,2 @@
+/** health module. */
+package io.gpuagent.health;

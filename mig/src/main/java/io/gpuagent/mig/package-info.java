@@ -1,0 +1,2 @@
+/** mig module. */
+package io.gpuagent.mig;

@@ -1,0 +1,2 @@
+/** The typed NVML facade. */
+package io.gpuagent.nvml;
