@@ -1,0 +1,31 @@
+package io.gpuagent.nvml;
+
+/** {@code nvmlGpmMetricId_t} values gpu-agent reads. Activity metrics are 0–100 percent. */
+public enum GpmMetric {
+  GRAPHICS_UTIL(1),
+  SM_UTIL(2),
+  SM_OCCUPANCY(3),
+  INTEGER_UTIL(4),
+  ANY_TENSOR_UTIL(5),
+  DFMA_TENSOR_UTIL(6),
+  HMMA_TENSOR_UTIL(7),
+  IMMA_TENSOR_UTIL(9),
+  DRAM_BW_UTIL(10),
+  FP64_UTIL(11),
+  FP32_UTIL(12),
+  FP16_UTIL(13),
+  /** Bytes per second. */
+  PCIE_TX_PER_SEC(20),
+  /** Bytes per second. */
+  PCIE_RX_PER_SEC(21);
+
+  private final int id;
+
+  GpmMetric(int id) {
+    this.id = id;
+  }
+
+  public int id() {
+    return id;
+  }
+}

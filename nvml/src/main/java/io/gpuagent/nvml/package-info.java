@@ -1,2 +1,0 @@
-/** The typed NVML facade. */
-package io.gpuagent.nvml;

@@ -1,0 +1,104 @@
+package io.gpuagent.nvml.sim;
+
+import java.time.Duration;
+
+/**
+ * A fault (or a simulated process) injected into a simulated device at run time. Targeted at a
+ * GPU UUID or a MIG device UUID; a fault on a MIG device is reported with that instance's
+ * GPU-instance and compute-instance ids, as the hardware does.
+ */
+public sealed interface SimFault {
+
+  /** The short name used by the HTTP API and logs, e.g. {@code xid}. */
+  String kind();
+
+  /** An XID error, delivered through event sets like a real one. */
+  record Xid(int xid) implements SimFault {
+    public Xid {
+      if (xid <= 0) {
+        throw new IllegalArgumentException("xid must be positive, got " + xid);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "xid";
+    }
+  }
+
+  /** ECC errors added to the volatile and aggregate counters, with their events. */
+  record EccErrors(long corrected, long uncorrected) implements SimFault {
+    public EccErrors {
+      if (corrected < 0 || uncorrected < 0 || corrected + uncorrected == 0) {
+        throw new IllegalArgumentException(
+            "ecc needs corrected/uncorrected counts >= 0, not both 0; got "
+                + corrected
+                + "/"
+                + uncorrected);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "ecc";
+    }
+  }
+
+  /** A row remap waits for a GPU reset. */
+  record RowRemapPending() implements SimFault {
+    @Override
+    public String kind() {
+      return "row-remap-pending";
+    }
+  }
+
+  /** A row could not be remapped. */
+  record RowRemapFailure() implements SimFault {
+    @Override
+    public String kind() {
+      return "row-remap-failure";
+    }
+  }
+
+  /** The GPU fell off the bus: every call answers GPU_IS_LOST until it is reset. */
+  record Lost() implements SimFault {
+    @Override
+    public String kind() {
+      return "lost";
+    }
+  }
+
+  /** Every NVML call on the device takes this long before answering. */
+  record Latency(Duration delay) implements SimFault {
+    public Latency {
+      if (delay.isNegative() || delay.isZero()) {
+        throw new IllegalArgumentException("latency must be positive, got " + delay);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "latency";
+    }
+  }
+
+  /** A compute process using memory and SMs; clearing the fault ends the process. */
+  record Process(int pid, long usedMemoryBytes, int smPercent) implements SimFault {
+    public Process {
+      if (pid <= 0) {
+        throw new IllegalArgumentException("pid must be positive, got " + pid);
+      }
+      if (usedMemoryBytes < 0) {
+        throw new IllegalArgumentException("usedMemoryBytes must be >= 0, got " + usedMemoryBytes);
+      }
+      if (smPercent < 0 || smPercent > 100) {
+        throw new IllegalArgumentException("smPercent must be 0..100, got " + smPercent);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "process";
+    }
+  }
+}
