@@ -1,6 +1,7 @@
 package io.gpuagent.nvml.sim;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A fault (or a simulated process) injected into a simulated device at run time. Targeted at a
@@ -11,6 +12,9 @@ public sealed interface SimFault {
 
   /** The short name used by the HTTP API and logs, e.g. {@code xid}. */
   String kind();
+
+  /** The fault's values by the names the HTTP API uses, e.g. {@code xid=79}. */
+  Map<String, Object> parameters();
 
   /** An XID error, delivered through event sets like a real one. */
   record Xid(int xid) implements SimFault {
@@ -23,6 +27,11 @@ public sealed interface SimFault {
     @Override
     public String kind() {
       return "xid";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("xid", xid);
     }
   }
 
@@ -42,6 +51,11 @@ public sealed interface SimFault {
     public String kind() {
       return "ecc";
     }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("corrected", corrected, "uncorrected", uncorrected);
+    }
   }
 
   /** A row remap waits for a GPU reset. */
@@ -49,6 +63,11 @@ public sealed interface SimFault {
     @Override
     public String kind() {
       return "row-remap-pending";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
     }
   }
 
@@ -58,6 +77,11 @@ public sealed interface SimFault {
     public String kind() {
       return "row-remap-failure";
     }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
+    }
   }
 
   /** The GPU fell off the bus: every call answers GPU_IS_LOST until it is reset. */
@@ -65,6 +89,11 @@ public sealed interface SimFault {
     @Override
     public String kind() {
       return "lost";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
     }
   }
 
@@ -79,6 +108,11 @@ public sealed interface SimFault {
     @Override
     public String kind() {
       return "latency";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("delayMs", delay.toMillis());
     }
   }
 
@@ -99,6 +133,11 @@ public sealed interface SimFault {
     @Override
     public String kind() {
       return "process";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("pid", pid, "usedMemoryBytes", usedMemoryBytes, "smPercent", smPercent);
     }
   }
 }

@@ -1,0 +1,39 @@
+package io.gpuagent.nvml.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the node has, read once from NVML and then shared read-only: the GPUs that answer, their
+ * MIG devices, and the GPUs that were lost while reading. Rebuilt as a whole on any change.
+ */
+public record Inventory(
+    String driverVersion,
+    String nvmlVersion,
+    int cudaDriverVersion,
+    List<Gpu> gpus,
+    List<LostGpu> lostGpus,
+    Instant builtAt) {
+
+  public Inventory {
+    gpus = List.copyOf(gpus);
+    lostGpus = List.copyOf(lostGpus);
+  }
+
+  /** The GPU or MIG device with this UUID, whichever it is. */
+  public Optional<Gpu> gpuOwning(String uuid) {
+    return gpus.stream()
+        .filter(
+            gpu ->
+                gpu.uuid().equals(uuid)
+                    || gpu.migDevices().stream().anyMatch(mig -> mig.uuid().equals(uuid)))
+        .findFirst();
+  }
+
+  /** True when {@code uuid} names a GPU, a MIG device or a lost GPU of this node. */
+  public boolean knows(String uuid) {
+    return gpuOwning(uuid).isPresent()
+        || lostGpus.stream().anyMatch(lost -> lost.uuid().filter(uuid::equals).isPresent());
+  }
+}

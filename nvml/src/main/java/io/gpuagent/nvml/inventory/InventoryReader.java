@@ -1,0 +1,139 @@
+package io.gpuagent.nvml.inventory;
+
+import io.gpuagent.nvml.ComputeInstance;
+import io.gpuagent.nvml.ComputeInstanceProfile;
+import io.gpuagent.nvml.GpuInstance;
+import io.gpuagent.nvml.GpuInstanceProfile;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.nvml.PciInfo;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads an {@link Inventory} from NVML. A GPU that is lost while reading is listed as lost. */
+public final class InventoryReader {
+  private static final Logger LOG = LoggerFactory.getLogger(InventoryReader.class);
+
+  /** {@code NVML_COMPUTE_INSTANCE_PROFILE_*} indices run 0..7. */
+  private static final int COMPUTE_INSTANCE_PROFILE_INDEX_COUNT = 8;
+
+  private final Nvml nvml;
+  private final Clock clock;
+
+  public InventoryReader(Nvml nvml, Clock clock) {
+    this.nvml = nvml;
+    this.clock = clock;
+  }
+
+  public Inventory read() {
+    List<Gpu> gpus = new ArrayList<>();
+    List<LostGpu> lost = new ArrayList<>();
+    int count = nvml.deviceCount();
+    for (int index = 0; index < count; index++) {
+      Optional<String> uuid = Optional.empty();
+      try {
+        NvmlDevice device = nvml.deviceByIndex(index);
+        uuid = Optional.of(device.uuid());
+        gpus.add(readGpu(device));
+      } catch (NvmlException e) {
+        // One broken GPU must not hide the healthy ones: list it with its error and go on.
+        LOG.warn(
+            "event=gpu-unreadable index={} uuid={} function={} error={}",
+            index,
+            uuid.orElse("-"),
+            e.function(),
+            e.code().nvmlName());
+        lost.add(new LostGpu(index, uuid, e.code()));
+      }
+    }
+    return new Inventory(
+        nvml.driverVersion(),
+        nvml.nvmlVersion(),
+        nvml.cudaDriverVersion(),
+        gpus,
+        lost,
+        clock.instant());
+  }
+
+  private Gpu readGpu(NvmlDevice device) {
+    PciInfo pci = device.pciInfo();
+    var migMode = device.migMode();
+    List<MigDevice> migDevices =
+        migMode.map(mode -> mode.current()).orElse(false) ? readMigDevices(device) : List.of();
+    return new Gpu(
+        device.index(),
+        device.uuid(),
+        device.name(),
+        device.brand(),
+        device.architecture(),
+        device.cudaComputeCapability(),
+        pci.busId(),
+        pci.pciDeviceId(),
+        device.serial(),
+        device.minorNumber(),
+        device.numaNode(),
+        device.memoryInfo().totalBytes(),
+        migMode,
+        migDevices);
+  }
+
+  private List<MigDevice> readMigDevices(NvmlDevice gpu) {
+    List<GpuInstanceProfile> profiles = gpu.gpuInstanceProfiles();
+    List<MigDevice> result = new ArrayList<>();
+    for (NvmlDevice mig : gpu.migDevices()) {
+      GpuInstance instance = gpu.gpuInstanceById(mig.gpuInstanceId());
+      var info = instance.info();
+      GpuInstanceProfile profile =
+          profiles.stream()
+              .filter(p -> p.id() == info.profileId())
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new NvmlException(
+                          "nvmlDeviceGetGpuInstanceProfileInfoV",
+                          NvmlReturn.NOT_FOUND,
+                          "GPU "
+                              + gpu.uuid()
+                              + ": GPU instance "
+                              + info.id()
+                              + " has profile id "
+                              + info.profileId()
+                              + " that the GPU does not list"));
+      result.add(
+          new MigDevice(
+              mig.index(),
+              mig.uuid(),
+              profileName(profile, instance, mig.computeInstanceId()),
+              profile.id(),
+              info.id(),
+              mig.computeInstanceId(),
+              info.placement(),
+              mig.memoryInfo().totalBytes()));
+    }
+    return result;
+  }
+
+  /** {@code 3g.40gb}, or {@code 1c.3g.40gb} for a compute instance smaller than its instance. */
+  private static String profileName(
+      GpuInstanceProfile profile, GpuInstance instance, int computeInstanceId) {
+    for (int i = 0; i < COMPUTE_INSTANCE_PROFILE_INDEX_COUNT; i++) {
+      Optional<ComputeInstanceProfile> ciProfile = instance.computeInstanceProfile(i);
+      if (ciProfile.isEmpty()) {
+        continue;
+      }
+      for (ComputeInstance ci : instance.computeInstances(ciProfile.get().id())) {
+        if (ci.info().id() == computeInstanceId
+            && ciProfile.get().sliceCount() < profile.sliceCount()) {
+          return ciProfile.get().sliceCount() + "c." + profile.shortName();
+        }
+      }
+    }
+    return profile.shortName();
+  }
+}
