@@ -1,0 +1,49 @@
+package io.gpuagent.nvml.jna;
+
+import com.sun.jna.Pointer;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.NvmlReturn;
+import java.util.Optional;
+
+/** {@code nvmlDeviceGetFieldValues}: several values of one device in one driver call. */
+final class FieldValues {
+
+  static final int MEMORY_TEMP = 82;
+  static final int NVLINK_THROUGHPUT_DATA_TX = 138;
+  static final int NVLINK_THROUGHPUT_DATA_RX = 139;
+
+  private static final String FUNCTION = "nvmlDeviceGetFieldValues";
+
+  private FieldValues() {}
+
+  /** One field to read: an {@code NVML_FI_*} id and its scope (the link for NVLink fields). */
+  record Field(int id, int scope) {}
+
+  /**
+   * The values of all {@code fields}, in order; empty when NVML cannot give one of them (NOT_SUPPORTED,
+   * or INVALID_ARGUMENT for a scope such as a link the GPU does not have).
+   */
+  static Optional<long[]> read(NvmlLibrary functions, Pointer device, Field... fields) {
+    DeviceStructures.FieldValue[] values =
+        (DeviceStructures.FieldValue[]) new DeviceStructures.FieldValue().toArray(fields.length);
+    for (int i = 0; i < fields.length; i++) {
+      values[i].fieldId = fields[i].id();
+      values[i].scopeId = fields[i].scope();
+    }
+    if (!NvmlCalls.supported(FUNCTION, functions.nvmlDeviceGetFieldValues(device, fields.length, values))) {
+      return Optional.empty();
+    }
+    long[] result = new long[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      int rc = values[i].nvmlReturn;
+      if (rc == NvmlCalls.NOT_SUPPORTED || rc == NvmlCalls.INVALID_ARGUMENT) {
+        return Optional.empty();
+      }
+      if (rc != NvmlCalls.SUCCESS) {
+        throw new NvmlException(FUNCTION, NvmlReturn.fromCode(rc));
+      }
+      result[i] = values[i].valueAsLong();
+    }
+    return Optional.of(result);
+  }
+}
