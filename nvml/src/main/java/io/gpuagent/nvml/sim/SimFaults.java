@@ -1,0 +1,188 @@
+package io.gpuagent.nvml.sim;
+
+import io.gpuagent.nvml.EventType;
+import io.gpuagent.nvml.sim.GpuModel.Feature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The faults in force on a simulated node, and what injecting and clearing each one does to the
+ * GPUs. Runs under the node's lock. A fault that makes no sense on its target (a MIG device cannot
+ * fall off the bus alone; an L40S has no HBM to remap) is refused with one line.
+ */
+final class SimFaults {
+
+  /** A GPU, or one MIG device of it, named by UUID. */
+  record Target(SimGpu gpu, Optional<SimComputeInstance> instance) {
+    String uuid() {
+      return instance.map(SimComputeInstance::uuid).orElse(gpu.uuid);
+    }
+  }
+
+  private final SimulatedNode node;
+  private final List<ActiveFault> active = new ArrayList<>();
+
+  SimFaults(SimulatedNode node) {
+    this.node = node;
+  }
+
+  List<ActiveFault> active() {
+    return List.copyOf(active);
+  }
+
+  void inject(Target target, SimFault fault) {
+    apply(target, fault);
+    active.add(new ActiveFault(target.uuid(), fault, node.instant()));
+  }
+
+  /** Ends every fault on the device: processes exit, latency and lost go away. */
+  void clear(Target target) {
+    List<ActiveFault> ending =
+        active.stream().filter(f -> f.deviceUuid().equals(target.uuid())).toList();
+    for (ActiveFault fault : ending) {
+      undo(target, fault.fault());
+    }
+    active.removeAll(ending);
+  }
+
+  /** The delay a call on this device waits first: the longest latency on it or its GPU. */
+  Duration latency(SimGpu gpu, Optional<SimComputeInstance> instance) {
+    Duration delay = Duration.ZERO;
+    for (ActiveFault fault : active) {
+      boolean applies =
+          fault.deviceUuid().equals(gpu.uuid)
+              || instance.map(ci -> ci.uuid().equals(fault.deviceUuid())).orElse(false);
+      if (applies
+          && fault.fault() instanceof SimFault.Latency latency
+          && latency.delay().compareTo(delay) > 0) {
+        delay = latency.delay();
+      }
+    }
+    return delay;
+  }
+
+  /** A MIG device that no longer exists takes its faults with it. */
+  void forget(String uuid) {
+    active.removeIf(f -> f.deviceUuid().equals(uuid));
+  }
+
+  /** After a GPU reset the GPU is back on the bus and a pending row remap is done. */
+  void afterReset(SimGpu gpu) {
+    active.removeIf(
+        f ->
+            f.deviceUuid().equals(gpu.uuid)
+                && (f.fault() instanceof SimFault.Lost
+                    || f.fault() instanceof SimFault.RowRemapPending));
+  }
+
+  private void apply(Target target, SimFault fault) {
+    SimGpu gpu = target.gpu();
+    if (fault instanceof SimFault.Xid xid) {
+      node.publish(gpu, target.instance(), EventType.XID_CRITICAL_ERROR, xid.xid());
+    } else if (fault instanceof SimFault.EccErrors ecc) {
+      requireWholeGpu(target, fault);
+      requireFeature(target, fault, Feature.ECC);
+      gpu.addEccErrors(ecc.corrected(), ecc.uncorrected());
+      if (ecc.corrected() > 0) {
+        node.publish(gpu, Optional.empty(), EventType.SINGLE_BIT_ECC_ERROR, ecc.corrected());
+      }
+      if (ecc.uncorrected() > 0) {
+        node.publish(gpu, Optional.empty(), EventType.DOUBLE_BIT_ECC_ERROR, ecc.uncorrected());
+      }
+    } else if (fault instanceof SimFault.RowRemapPending) {
+      requireWholeGpu(target, fault);
+      requireFeature(target, fault, Feature.REMAPPED_ROWS);
+      gpu.setRemapPending(true);
+    } else if (fault instanceof SimFault.RowRemapFailure) {
+      requireWholeGpu(target, fault);
+      requireFeature(target, fault, Feature.REMAPPED_ROWS);
+      gpu.setRemapFailure(true);
+    } else if (fault instanceof SimFault.Lost) {
+      requireWholeGpu(target, fault);
+      gpu.setLost(true);
+    } else if (fault instanceof SimFault.Process process) {
+      startProcess(target, process);
+    } else if (!(fault instanceof SimFault.Latency)) {
+      throw new IllegalArgumentException("unknown fault kind " + fault.kind());
+    }
+  }
+
+  private void undo(Target target, SimFault fault) {
+    SimGpu gpu = target.gpu();
+    if (fault instanceof SimFault.Process process) {
+      gpu.removeProcess(process.pid());
+    } else if (fault instanceof SimFault.Lost) {
+      gpu.setLost(false);
+    } else if (fault instanceof SimFault.RowRemapPending) {
+      gpu.setRemapPending(false);
+    } else if (fault instanceof SimFault.RowRemapFailure) {
+      gpu.setRemapFailure(false);
+    }
+  }
+
+  private void startProcess(Target target, SimFault.Process process) {
+    SimGpu gpu = target.gpu();
+    String uuid = target.uuid();
+    if (gpu.lost()) {
+      throw new IllegalArgumentException(
+          "cannot start pid " + process.pid() + " on " + uuid + ": the GPU is lost");
+    }
+    if (target.instance().isEmpty() && gpu.inMigMode()) {
+      throw new IllegalArgumentException(
+          uuid + " is in MIG mode: start process " + process.pid() + " on one of its MIG devices");
+    }
+    boolean pidTaken =
+        node.gpus().stream()
+            .flatMap(g -> g.processes().stream())
+            .anyMatch(p -> p.pid() == process.pid());
+    if (pidTaken) {
+      throw new IllegalArgumentException("pid " + process.pid() + " already runs on this node");
+    }
+    long free =
+        target
+            .instance()
+            .map(ci -> ci.gpuInstance().memory().freeBytes())
+            .orElse(gpu.memoryInfo().freeBytes());
+    if (process.usedMemoryBytes() > free) {
+      throw new IllegalArgumentException(
+          "pid "
+              + process.pid()
+              + " needs "
+              + process.usedMemoryBytes()
+              + " bytes but "
+              + uuid
+              + " has "
+              + free
+              + " free");
+    }
+    gpu.addProcess(
+        new SimProcess(
+            process.pid(), process.usedMemoryBytes(), process.smPercent(), target.instance()));
+  }
+
+  private static void requireWholeGpu(Target target, SimFault fault) {
+    if (target.instance().isPresent()) {
+      throw new IllegalArgumentException(
+          fault.kind()
+              + " applies to a whole GPU: inject it on "
+              + target.gpu().uuid
+              + ", not "
+              + target.uuid());
+    }
+  }
+
+  private static void requireFeature(Target target, SimFault fault, Feature feature) {
+    if (!target.gpu().model.supports(feature)) {
+      throw new IllegalArgumentException(
+          fault.kind()
+              + " does not apply to "
+              + target.uuid()
+              + ": "
+              + target.gpu().model.name()
+              + " has no "
+              + feature.key());
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package io.gpuagent.nvml.sim;
+
+import io.gpuagent.nvml.Placement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a node profile (built-in name or a .yaml/.yml/.json file) into a checked {@link
+ * SimProfile}. Everything a real node could not be is refused here with one line naming the file
+ * and key: unknown keys and models, malformed bus ids, MIG on a GPU without MIG, a MIG layout the
+ * hardware would refuse, NVLink on cards without it, a PCIe switch under two host bridges.
+ */
+final class SimProfileLoader {
+
+  static final List<String> BUILT_IN = List.of("a100-mig", "h100x8", "pcie-mixed");
+
+  private static final Pattern BUS_ID =
+      Pattern.compile(
+          "(?:([0-9a-fA-F]{4}|[0-9a-fA-F]{8}):)([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
+
+  private final GpuModelCatalog models;
+
+  SimProfileLoader(GpuModelCatalog models) {
+    this.models = models;
+  }
+
+  SimProfile load(String nameOrPath) {
+    if (BUILT_IN.contains(nameOrPath)) {
+      return parse("profile " + nameOrPath + ".yaml", nameOrPath, builtInText(nameOrPath));
+    }
+    String lower = nameOrPath.toLowerCase(Locale.ROOT);
+    if (!(lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json"))) {
+      throw new SimProfileException(
+          "profile '"
+              + nameOrPath
+              + "': not a built-in profile "
+              + BUILT_IN
+              + " and not a .yaml, .yml or .json file");
+    }
+    Path path = Path.of(nameOrPath);
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SimProfileException("profile " + nameOrPath + ": cannot read the file: " + e, e);
+    }
+    String fileName = path.getFileName().toString();
+    return parse("profile " + nameOrPath, fileName.substring(0, fileName.lastIndexOf('.')), text);
+  }
+
+  SimProfile parse(String source, String defaultName, String text) {
+    YamlMap yaml = YamlMap.parse(source, text);
+    String name = yaml.optString("name").orElse(defaultName);
+    String driver = yaml.optString("driverVersion").orElse("550.54.15");
+    int cuda = yaml.optInteger("cudaDriverVersion").orElse(12040);
+    Optional<YamlMap> nvlink = yaml.optMap("nvlink");
+    SimProfile.NvLinkFabric fabric =
+        nvlink.map(SimProfileLoader::fabric).orElse(SimProfile.NvLinkFabric.NONE);
+    int switches = nvlink.flatMap(n -> n.optInteger("switches")).orElse(4);
+    nvlink.ifPresent(YamlMap::done);
+    List<SimProfile.GpuSpec> gpus = new ArrayList<>();
+    List<YamlMap> gpuMaps = yaml.mapList("gpus");
+    if (gpuMaps.isEmpty()) {
+      throw yaml.error("gpus", "at least one GPU is needed");
+    }
+    for (YamlMap gpu : gpuMaps) {
+      gpus.add(gpu(gpu, fabric));
+      gpu.done();
+    }
+    yaml.done();
+    checkBusIdsUnique(yaml, gpus);
+    checkPcieTree(yaml, gpus);
+    if (fabric != SimProfile.NvLinkFabric.NONE && switches < 1) {
+      throw yaml.error("nvlink.switches", "must be at least 1, got " + switches);
+    }
+    return new SimProfile(name, driver, cuda, fabric, switches, gpus);
+  }
+
+  private static SimProfile.NvLinkFabric fabric(YamlMap nvlink) {
+    String value = nvlink.string("fabric");
+    try {
+      return SimProfile.NvLinkFabric.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw nvlink.error("fabric", "expected nvswitch, direct or none, got '" + value + "'");
+    }
+  }
+
+  private SimProfile.GpuSpec gpu(YamlMap gpu, SimProfile.NvLinkFabric fabric) {
+    String modelName = gpu.string("model");
+    GpuModel model =
+        models
+            .byName(modelName)
+            .orElseThrow(
+                () ->
+                    gpu.error(
+                        "model",
+                        "unknown GPU model '"
+                            + modelName
+                            + "' (known: "
+                            + String.join(", ", models.names())
+                            + ")"));
+    if (fabric != SimProfile.NvLinkFabric.NONE && model.nvLinks() == 0) {
+      throw gpu.error(
+          "model", modelName + " has no NVLink, but the profile's nvlink.fabric is " + fabric);
+    }
+    String busId = busId(gpu);
+    int numaNode = gpu.integer("numaNode");
+    if (numaNode < 0) {
+      throw gpu.error("numaNode", "must be 0 or more, got " + numaNode);
+    }
+    String hostBridge = gpu.optString("hostBridge").orElse("numa" + numaNode);
+    List<String> switches = gpu.stringList("pcieSwitches");
+    boolean migEnabled = false;
+    List<MigPlacementRules.Placed> instances = List.of();
+    Optional<YamlMap> mig = gpu.optMap("mig");
+    if (mig.isPresent()) {
+      if (model.mig().isEmpty()) {
+        throw gpu.error("mig", modelName + " does not support MIG");
+      }
+      migEnabled = mig.get().optBoolean("enabled").orElse(false);
+      instances = migInstances(mig.get(), model.mig().get(), migEnabled);
+      mig.get().done();
+    }
+    SimWorkload.Background workload =
+        gpu.optMap("workload").map(SimProfileLoader::workload).orElse(SimWorkload.Background.IDLE);
+    return new SimProfile.GpuSpec(
+        model, busId, numaNode, hostBridge, switches, migEnabled, instances, workload);
+  }
+
+  private static String busId(YamlMap gpu) {
+    String text = gpu.string("busId");
+    Matcher m = BUS_ID.matcher(text);
+    if (!m.matches()) {
+      throw gpu.error("busId", "expected a PCI bus id like \"0000:18:00.0\", got '" + text + "'");
+    }
+    String domain = String.format("%8s", m.group(1)).replace(' ', '0');
+    return (domain + ":" + m.group(2) + ":" + m.group(3) + "." + m.group(4))
+        .toUpperCase(Locale.ROOT);
+  }
+
+  private static List<MigPlacementRules.Placed> migInstances(
+      YamlMap mig, GpuModel.MigSpec spec, boolean enabled) {
+    List<YamlMap> rows = mig.optMapList("instances");
+    if (!enabled && !rows.isEmpty()) {
+      throw mig.error("instances", "GPU instances need MIG mode on (enabled: true)");
+    }
+    List<MigPlacementRules.Placed> placed = new ArrayList<>();
+    for (YamlMap row : rows) {
+      String profileName = row.string("profile");
+      MigProfile profile =
+          spec.byName(profileName)
+              .orElseThrow(
+                  () ->
+                      row.error(
+                          "profile",
+                          "unknown MIG profile '"
+                              + profileName
+                              + "' (known: "
+                              + spec.profiles().stream().map(MigProfile::name).toList()
+                              + ")"));
+      int start = row.integer("start");
+      row.done();
+      Placement placement = new Placement(start, profile.memorySlices());
+      var refusal = MigPlacementRules.check(profile, placement, placed);
+      if (refusal.isPresent()) {
+        throw row.error("start", profileName + " at " + start + ": " + refusal.get().reason());
+      }
+      placed.add(new MigPlacementRules.Placed(profile, placement));
+    }
+    return placed;
+  }
+
+  private static SimWorkload.Background workload(YamlMap yaml) {
+    double utilization = yaml.optNumber("utilization").orElse(0.0);
+    double amplitude = yaml.optNumber("amplitude").orElse(0.0);
+    double period = yaml.optNumber("periodSeconds").orElse(600.0);
+    yaml.done();
+    if (utilization - amplitude < 0 || utilization + amplitude > 100 || amplitude < 0) {
+      throw yaml.error(
+          "utilization",
+          "utilization ± amplitude must stay within 0..100, got "
+              + utilization
+              + " ± "
+              + amplitude);
+    }
+    if (period <= 0) {
+      throw yaml.error("periodSeconds", "must be positive, got " + period);
+    }
+    return new SimWorkload.Background(utilization, amplitude, period);
+  }
+
+  private static void checkBusIdsUnique(YamlMap yaml, List<SimProfile.GpuSpec> gpus) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < gpus.size(); i++) {
+      Integer earlier = seen.putIfAbsent(gpus.get(i).busId(), i);
+      if (earlier != null) {
+        throw yaml.error(
+            "gpus[" + i + "].busId",
+            "bus id " + gpus.get(i).busId() + " is already used by gpus[" + earlier + "]");
+      }
+    }
+  }
+
+  /** A switch has one place in the tree: the same host bridge and upstream switches everywhere. */
+  private static void checkPcieTree(YamlMap yaml, List<SimProfile.GpuSpec> gpus) {
+    Map<String, String> bridgeNuma = new HashMap<>();
+    Map<String, List<String>> switchPath = new HashMap<>();
+    for (int i = 0; i < gpus.size(); i++) {
+      SimProfile.GpuSpec gpu = gpus.get(i);
+      String numa = String.valueOf(gpu.numaNode());
+      String previousNuma = bridgeNuma.putIfAbsent(gpu.hostBridge(), numa);
+      if (previousNuma != null && !previousNuma.equals(numa)) {
+        throw yaml.error(
+            "gpus[" + i + "].hostBridge",
+            "host bridge '"
+                + gpu.hostBridge()
+                + "' is on NUMA node "
+                + previousNuma
+                + " for another GPU");
+      }
+      List<String> upstream = new ArrayList<>(List.of(gpu.hostBridge()));
+      for (String sw : gpu.pcieSwitches()) {
+        List<String> previous = switchPath.putIfAbsent(sw, List.copyOf(upstream));
+        if (previous != null && !previous.equals(upstream)) {
+          throw yaml.error(
+              "gpus[" + i + "].pcieSwitches",
+              "switch '"
+                  + sw
+                  + "' sits under "
+                  + upstream
+                  + " here but under "
+                  + previous
+                  + " for another GPU");
+        }
+        upstream.add(sw);
+      }
+    }
+  }
+
+  private static String builtInText(String name) {
+    String resource = "profiles/" + name + ".yaml";
+    try (InputStream in = SimProfileLoader.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("built-in profile resource " + resource + " is missing");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read built-in profile resource " + resource, e);
+    }
+  }
+}

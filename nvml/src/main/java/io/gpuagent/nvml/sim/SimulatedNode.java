@@ -1,0 +1,383 @@
+package io.gpuagent.nvml.sim;
+
+import io.gpuagent.nvml.EventSet;
+import io.gpuagent.nvml.EventType;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.nvml.TopologyLevel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * A simulated GPU node behind the {@link Nvml} facade, strict like real hardware: NOT_SUPPORTED
+ * where the GPU model answers it, NVML's return codes for what a driver refuses, MIG placement
+ * rules as A100 and H100 enforce them, values that move with the clock. Built from a profile (see
+ * {@code profiles/README.md}); faults and processes are injected at run time.
+ *
+ * <p>Thread-safe: every call takes one node-wide lock, after sleeping any injected latency outside
+ * it, so a slow device does not hold up the others.
+ */
+public final class SimulatedNode implements Nvml {
+  private final SimProfile profile;
+  private final SimOptions options;
+  private final Instant createdAt;
+  private final SimIdentity identity;
+  private final Object lock = new Object();
+  private final SimFaults faults = new SimFaults(this);
+  private final List<SimEventSet> eventSets = new CopyOnWriteArrayList<>();
+  private final List<SimGpu> gpus = new ArrayList<>();
+  private volatile boolean initialized;
+
+  private SimulatedNode(SimProfile profile, SimOptions options) {
+    this.profile = profile;
+    this.options = options;
+    this.createdAt = options.clock().instant();
+    this.identity = new SimIdentity(profile.name(), options.seed(), options.nodeName());
+    for (SimProfile.GpuSpec spec : profile.gpus()) {
+      SimGpu gpu = new SimGpu(this, gpus.size(), spec, identity, options.seed());
+      gpus.add(gpu);
+      for (MigPlacementRules.Placed placed : spec.migInstances()) {
+        SimGpuInstance gi =
+            gpu.mig.orElseThrow().create(placed.profile().id(), Optional.of(placed.placement()));
+        gi.create(MigPlacementRules.fullComputeProfileIndex(placed.profile()));
+      }
+    }
+  }
+
+  /**
+   * A node from a built-in profile ({@link #builtInProfiles()}) or a .yaml/.yml/.json file.
+   *
+   * @throws SimProfileException naming the file and key when the profile cannot be used
+   */
+  public static SimulatedNode load(String profileNameOrPath, SimOptions options) {
+    SimProfile profile = new SimProfileLoader(GpuModelCatalog.builtIn()).load(profileNameOrPath);
+    return new SimulatedNode(profile, options);
+  }
+
+  /** The built-in profile names, sorted. */
+  public static List<String> builtInProfiles() {
+    return SimProfileLoader.BUILT_IN.stream().sorted().toList();
+  }
+
+  public String profileName() {
+    return profile.name();
+  }
+
+  // ---- faults: the simulator's control surface ------------------------------------------------
+
+  /**
+   * Injects a fault or starts a process on a GPU or MIG device.
+   *
+   * @throws IllegalArgumentException for an unknown UUID or a fault that does not apply there
+   */
+  public void inject(String deviceUuid, SimFault fault) {
+    synchronized (lock) {
+      faults.inject(target(deviceUuid), fault);
+    }
+  }
+
+  /** The faults in force, in injection order. */
+  public List<ActiveFault> activeFaults() {
+    synchronized (lock) {
+      return faults.active();
+    }
+  }
+
+  /** Ends every fault on one device: its processes exit, latency and lost go away. */
+  public void clearFaults(String deviceUuid) {
+    synchronized (lock) {
+      faults.clear(target(deviceUuid));
+    }
+  }
+
+  /**
+   * Resets a GPU like {@code nvidia-smi -r}: the pending MIG mode takes effect and MIG instances
+   * are gone, a lost GPU is back, a pending row remap is applied, volatile ECC counters restart.
+   *
+   * @throws NvmlException IN_USE while compute processes run on the GPU or its MIG devices
+   */
+  public void resetGpu(String gpuUuid) {
+    synchronized (lock) {
+      SimFaults.Target target = target(gpuUuid);
+      if (target.instance().isPresent()) {
+        throw new IllegalArgumentException("resetGpu needs a GPU UUID, not MIG device " + gpuUuid);
+      }
+      SimGpu gpu = target.gpu();
+      if (!gpu.processes().isEmpty()) {
+        throw error(
+            "nvidia-smi --gpu-reset", NvmlReturn.IN_USE, "compute processes run on " + gpuUuid);
+      }
+      gpu.reset();
+      faults.afterReset(gpu);
+    }
+  }
+
+  // ---- Nvml ----------------------------------------------------------------------------------
+
+  @Override
+  public void init() {
+    initialized = true;
+  }
+
+  @Override
+  public void shutdown() {
+    initialized = false;
+  }
+
+  @Override
+  public String driverVersion() {
+    requireInit("nvmlSystemGetDriverVersion");
+    return profile.driverVersion();
+  }
+
+  @Override
+  public String nvmlVersion() {
+    requireInit("nvmlSystemGetNVMLVersion");
+    return (profile.cudaDriverVersion() / 1000) + "." + profile.driverVersion();
+  }
+
+  @Override
+  public int cudaDriverVersion() {
+    requireInit("nvmlSystemGetCudaDriverVersion_v2");
+    return profile.cudaDriverVersion();
+  }
+
+  @Override
+  public int deviceCount() {
+    requireInit("nvmlDeviceGetCount_v2");
+    return gpus.size();
+  }
+
+  @Override
+  public NvmlDevice deviceByIndex(int index) {
+    String function = "nvmlDeviceGetHandleByIndex_v2";
+    requireInit(function);
+    if (index < 0 || index >= gpus.size()) {
+      throw error(
+          function, NvmlReturn.INVALID_ARGUMENT, "no GPU " + index + " (" + gpus.size() + " GPUs)");
+    }
+    SimGpu gpu = gpus.get(index);
+    return call(function, gpu, Optional.empty(), () -> gpu.handle);
+  }
+
+  /**
+   * NVML documents this lookup failing with GPU_IS_LOST while any GPU is lost, not only the one.
+   */
+  @Override
+  public NvmlDevice deviceByUuid(String uuid) {
+    String function = "nvmlDeviceGetHandleByUUID";
+    requireInit(function);
+    SimFaults.Target target;
+    synchronized (lock) {
+      target =
+          find(uuid).orElseThrow(() -> error(function, NvmlReturn.NOT_FOUND, "no device " + uuid));
+    }
+    return call(
+        function,
+        target.gpu(),
+        target.instance(),
+        () -> {
+          gpus.stream()
+              .filter(SimGpu::lost)
+              .findFirst()
+              .ifPresent(
+                  lost -> {
+                    throw new SimRefusal(
+                        NvmlReturn.GPU_IS_LOST, lost.uuid + " has fallen off the bus");
+                  });
+          if (target.instance().map(SimComputeInstance::destroyed).orElse(false)) {
+            throw new SimRefusal(NvmlReturn.NOT_FOUND, "no device " + uuid);
+          }
+          return target.instance().isEmpty()
+              ? target.gpu().handle
+              : migHandle(target.instance().get());
+        });
+  }
+
+  @Override
+  public TopologyLevel topologyCommonAncestor(NvmlDevice first, NvmlDevice second) {
+    String function = "nvmlDeviceGetTopologyCommonAncestor";
+    requireInit(function);
+    SimGpu a = physicalGpu(function, first);
+    SimGpu b = physicalGpu(function, second);
+    return call(
+        function,
+        a,
+        Optional.empty(),
+        () -> {
+          if (b.lost()) {
+            throw new SimRefusal(NvmlReturn.GPU_IS_LOST, b.uuid + " has fallen off the bus");
+          }
+          return SimTopology.commonAncestor(a, b);
+        });
+  }
+
+  @Override
+  public EventSet createEventSet() {
+    requireInit("nvmlEventSetCreate");
+    SimEventSet set = new SimEventSet(this);
+    eventSets.add(set);
+    return set;
+  }
+
+  // ---- for the simulator's own classes --------------------------------------------------------
+
+  /**
+   * Runs one NVML call on a device: initialised or UNINITIALIZED, the device's injected latency
+   * (slept outside the lock), GPU_IS_LOST for a lost GPU, then {@code body} under the lock, its
+   * {@link SimRefusal}s reported as this function's NVML error.
+   */
+  <T> T call(String function, SimGpu gpu, Optional<SimComputeInstance> instance, Supplier<T> body) {
+    requireInit(function);
+    Duration delay;
+    synchronized (lock) {
+      delay = faults.latency(gpu, instance);
+    }
+    sleep(function, delay);
+    synchronized (lock) {
+      requireInit(function);
+      if (gpu.lost()) {
+        throw error(function, NvmlReturn.GPU_IS_LOST, gpu.uuid + " has fallen off the bus");
+      }
+      try {
+        return body.get();
+      } catch (SimRefusal refusal) {
+        throw error(function, refusal.code(), refusal.getMessage());
+      }
+    }
+  }
+
+  /** Adds event types of a GPU (or one MIG device) to a set; all or none, as NVML does. */
+  void register(
+      EventSet set,
+      SimGpu gpu,
+      Optional<SimComputeInstance> instance,
+      Set<EventType> types,
+      Set<EventType> supported) {
+    if (!(set instanceof SimEventSet simSet) || !simSet.belongsTo(this) || simSet.closed()) {
+      throw new SimRefusal(NvmlReturn.INVALID_ARGUMENT, "not an open event set of this node");
+    }
+    if (!supported.containsAll(types)) {
+      String uuid = instance.map(SimComputeInstance::uuid).orElse(gpu.uuid);
+      throw new SimRefusal(
+          NvmlReturn.NOT_SUPPORTED, uuid + " supports events " + supported + ", not " + types);
+    }
+    if (!types.isEmpty()) {
+      simSet.register(instance.isPresent() ? instance.get() : gpu, types);
+    }
+  }
+
+  void publish(SimGpu gpu, Optional<SimComputeInstance> instance, EventType type, long data) {
+    for (SimEventSet set : eventSets) {
+      set.offer(gpu, instance, type, data);
+    }
+  }
+
+  void eventSetClosed(SimEventSet set) {
+    eventSets.remove(set);
+  }
+
+  void forgetDevice(String uuid) {
+    faults.forget(uuid);
+  }
+
+  boolean initialized() {
+    return initialized;
+  }
+
+  SimProfile profile() {
+    return profile;
+  }
+
+  SimIdentity identity() {
+    return identity;
+  }
+
+  List<SimGpu> gpus() {
+    return List.copyOf(gpus);
+  }
+
+  Instant instant() {
+    return options.clock().instant();
+  }
+
+  /**
+   * Seconds since the node was made, by the injected clock; every moving value is a function of it.
+   */
+  double now() {
+    return Math.max(0, Duration.between(createdAt, instant()).toNanos() / 1e9);
+  }
+
+  long epochMicros() {
+    Instant now = instant();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
+
+  static NvmlException error(String function, NvmlReturn code, String detail) {
+    return new NvmlException(
+        function,
+        code,
+        function + " failed: " + code.nvmlName() + " (" + code.code() + "): " + detail);
+  }
+
+  private void requireInit(String function) {
+    if (!initialized) {
+      throw error(function, NvmlReturn.UNINITIALIZED, "call Nvml.init() first");
+    }
+  }
+
+  private static void sleep(String function, Duration delay) {
+    if (delay.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw error(function, NvmlReturn.UNKNOWN, "interrupted while the simulated device was slow");
+    }
+  }
+
+  private SimFaults.Target target(String uuid) {
+    return find(uuid)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no device " + uuid + " on simulated node " + options.nodeName()));
+  }
+
+  private Optional<SimFaults.Target> find(String uuid) {
+    for (SimGpu gpu : gpus) {
+      if (gpu.uuid.equals(uuid)) {
+        return Optional.of(new SimFaults.Target(gpu, Optional.empty()));
+      }
+      for (SimComputeInstance ci : gpu.mig.map(MigLayout::migDevices).orElse(List.of())) {
+        if (ci.uuid().equals(uuid)) {
+          return Optional.of(new SimFaults.Target(gpu, Optional.of(ci)));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static SimMigDevice migHandle(SimComputeInstance ci) {
+    return new SimMigDevice(ci, ci.gpu().mig.orElseThrow().migDevices().indexOf(ci));
+  }
+
+  private SimGpu physicalGpu(String function, NvmlDevice device) {
+    for (SimGpu gpu : gpus) {
+      if (gpu.handle == device) {
+        return gpu;
+      }
+    }
+    throw error(function, NvmlReturn.INVALID_ARGUMENT, device + " is not a GPU of this node");
+  }
+}

@@ -1,0 +1,43 @@
+package io.gpuagent.nvml.sim;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock tests move by hand. */
+final class ManualClock extends Clock {
+  private volatile Instant now;
+
+  ManualClock(Instant start) {
+    this.now = start;
+  }
+
+  static ManualClock atEpochDay() {
+    return new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  void advance(Duration step) {
+    now = now.plus(step);
+  }
+
+  void advanceSeconds(long seconds) {
+    advance(Duration.ofSeconds(seconds));
+  }
+
+  @Override
+  public Instant instant() {
+    return now;
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+}
