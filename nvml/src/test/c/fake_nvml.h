@@ -1,244 +1,107 @@
 /*
- * A fake libnvidia-ml.so.1 for gpu-agent's JnaNvml tests: the types it shares between its
- * translation units. Struct layouts follow NVIDIA's published nvml.h field for field, so a
- * binding that misreads a real struct misreads these too.
+ * What the translation units of the fake libnvidia-ml.so.1 share. Everything here is hidden, so
+ * that two copies of the fake loaded into one process (JNA opens libraries RTLD_GLOBAL) never
+ * bind to each other's state.
  */
 #ifndef FAKE_NVML_H
 #define FAKE_NVML_H
 
-#include <stddef.h>
+#include <pthread.h>
 
-typedef int nvmlReturn_t;
+#include "fake_nvml_types.h"
 
-enum {
-    NVML_SUCCESS = 0,
-    NVML_ERROR_UNINITIALIZED = 1,
-    NVML_ERROR_INVALID_ARGUMENT = 2,
-    NVML_ERROR_NOT_SUPPORTED = 3,
-    NVML_ERROR_NOT_FOUND = 6,
-    NVML_ERROR_INSUFFICIENT_SIZE = 7,
-    NVML_ERROR_TIMEOUT = 10,
-    NVML_ERROR_GPU_IS_LOST = 15,
-    NVML_ERROR_RESET_REQUIRED = 16,
-    NVML_ERROR_IN_USE = 19,
-    NVML_ERROR_INSUFFICIENT_RESOURCES = 23,
-    NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
-};
-
-#define FAKE_NO_ID 0xFFFFFFFFu
-#define FAKE_GPU_COUNT 4
-#define FAKE_MAX_GPU_INSTANCES 8
-#define FAKE_MAX_COMPUTE_INSTANCES 8
-#define FAKE_MAX_MIG_DEVICES 7
-
-/* What the fake GPUs are: 0 answers everything, 1 runs MIG, 2 supports little, 3 is lost. */
-enum fake_gpu_kind { FAKE_FULL, FAKE_MIG, FAKE_UNSUPPORTED, FAKE_LOST };
-
-typedef struct nvmlDevice_st *nvmlDevice_t;
-typedef struct nvmlGpuInstance_st *nvmlGpuInstance_t;
-typedef struct nvmlComputeInstance_st *nvmlComputeInstance_t;
-
-/* A physical GPU or a MIG device; MIG devices live inside their compute instance. */
-struct nvmlDevice_st {
-    int is_mig;
-    enum fake_gpu_kind kind;      /* physical GPUs */
-    unsigned index;               /* physical GPUs */
-    char uuid[96];
-    struct nvmlComputeInstance_st *compute_instance; /* MIG devices */
-};
-
-struct nvmlComputeInstance_st {
-    int used;
-    unsigned id;
-    unsigned profile_id;
-    unsigned start;
-    unsigned size;
-    struct nvmlGpuInstance_st *gpu_instance;
-    struct nvmlDevice_st mig_device;
-};
-
-struct nvmlGpuInstance_st {
-    int used;
-    unsigned id;
-    unsigned profile_id;
-    unsigned start;
-    unsigned size;
-    unsigned compute_slices;
-    struct nvmlDevice_st *device;
-    struct nvmlComputeInstance_st compute_instances[FAKE_MAX_COMPUTE_INSTANCES];
-};
-
-typedef struct {
-    unsigned start;
-    unsigned size;
-} nvmlGpuInstancePlacement_t, nvmlComputeInstancePlacement_t;
-
-typedef struct {
-    char busIdLegacy[16];
-    unsigned domain;
-    unsigned bus;
-    unsigned device;
-    unsigned pciDeviceId;
-    unsigned pciSubSystemId;
-    char busId[32];
-} nvmlPciInfo_t;
-
-typedef struct {
-    unsigned version;
-    unsigned long long total;
-    unsigned long long reserved;
-    unsigned long long free;
-    unsigned long long used;
-} nvmlMemory_v2_t;
-
-typedef struct {
-    unsigned gpu;
-    unsigned memory;
-} nvmlUtilization_t;
-
-typedef union {
-    double dVal;
-    int siVal;
-    unsigned uiVal;
-    unsigned long ulVal;
-    unsigned long long ullVal;
-    long long sllVal;
-    unsigned short usVal;
-} nvmlValue_t;
-
-typedef struct {
-    unsigned fieldId;
-    unsigned scopeId;
-    long long timestamp;
-    long long latencyUsec;
-    int valueType;
-    nvmlReturn_t nvmlReturn;
-    nvmlValue_t value;
-} nvmlFieldValue_t;
-
-typedef struct {
-    unsigned pid;
-    unsigned long long usedGpuMemory;
-    unsigned gpuInstanceId;
-    unsigned computeInstanceId;
-} nvmlProcessInfo_t;
-
-typedef struct {
-    unsigned pid;
-    unsigned long long timeStamp;
-    unsigned smUtil;
-    unsigned memUtil;
-    unsigned encUtil;
-    unsigned decUtil;
-} nvmlProcessUtilizationSample_t;
-
-typedef struct {
-    nvmlDevice_t device;
-    unsigned long long eventType;
-    unsigned long long eventData;
-    unsigned gpuInstanceId;
-    unsigned computeInstanceId;
-} nvmlEventData_t;
-
-typedef struct {
-    unsigned version;
-    unsigned id;
-    unsigned isP2pSupported;
-    unsigned sliceCount;
-    unsigned instanceCount;
-    unsigned multiprocessorCount;
-    unsigned copyEngineCount;
-    unsigned decoderCount;
-    unsigned encoderCount;
-    unsigned jpegCount;
-    unsigned ofaCount;
-    unsigned long long memorySizeMB;
-    char name[96];
-} nvmlGpuInstanceProfileInfo_v2_t;
-
-typedef struct {
-    nvmlDevice_t device;
-    unsigned id;
-    unsigned profileId;
-    nvmlGpuInstancePlacement_t placement;
-} nvmlGpuInstanceInfo_t;
-
-typedef struct {
-    unsigned id;
-    unsigned sliceCount;
-    unsigned instanceCount;
-    unsigned multiprocessorCount;
-    unsigned sharedCopyEngineCount;
-    unsigned sharedDecoderCount;
-    unsigned sharedEncoderCount;
-    unsigned sharedJpegCount;
-    unsigned sharedOfaCount;
-} nvmlComputeInstanceProfileInfo_t;
-
-typedef struct {
-    nvmlDevice_t device;
-    nvmlGpuInstance_t gpuInstance;
-    unsigned id;
-    unsigned profileId;
-    nvmlComputeInstancePlacement_t placement;
-} nvmlComputeInstanceInfo_t;
-
-#define NVML_GPM_METRIC_MAX 333
-
-typedef struct nvmlGpmSample_st *nvmlGpmSample_t;
-
-typedef struct {
-    unsigned metricId;
-    nvmlReturn_t nvmlReturn;
-    double value;
-    struct {
-        char *shortName;
-        char *longName;
-        char *unit;
-    } metricInfo;
-} nvmlGpmMetric_t;
-
-typedef struct {
-    unsigned version;
-    unsigned numMetrics;
-    nvmlGpmSample_t sample1;
-    nvmlGpmSample_t sample2;
-    nvmlGpmMetric_t metrics[NVML_GPM_METRIC_MAX];
-} nvmlGpmMetricsGet_t;
-
-typedef struct {
-    unsigned version;
-    unsigned isSupportedDevice;
-} nvmlGpmSupport_t;
-
-/*
- * Shared between the translation units only: hidden, so that two copies of the fake loaded into
- * one process (JNA opens libraries RTLD_GLOBAL) never bind to each other's state.
- */
 #pragma GCC visibility push(hidden)
 
-/* fake_nvml.c owns these. */
+/* What a GPU answers instead of NOT_SUPPORTED. */
+enum feature {
+    F_SERIAL = 1u << 0,
+    F_NUMA = 1u << 1,
+    F_UTIL = 1u << 2,
+    F_CODEC = 1u << 3,
+    F_TEMP = 1u << 4,
+    F_POWER = 1u << 5,
+    F_CLOCKS = 1u << 6,
+    F_FAN = 1u << 7,
+    F_PCIE = 1u << 8,
+    F_ECC = 1u << 9,
+    F_RETIRED = 1u << 10,
+    F_REMAP = 1u << 11,
+    F_NVLINK = 1u << 12,
+    F_COMPUTE_MODE = 1u << 13,
+    F_MEMORY_TEMP = 1u << 14,
+};
+
+#define F_ALL 0xFFFFu
+#define F_MIG_GPU (F_ALL & ~(F_UTIL | F_CODEC | F_NVLINK))
+
+/* One table row per fake GPU model: hardware as data. */
+struct gpu_values {
+    unsigned features;
+    const char *name;
+    const char *serial;
+    unsigned brand, architecture, cc_major, cc_minor;
+    nvmlPciInfo_t pci;
+    unsigned minor_number, numa_node;
+    unsigned long long memory_total, memory_reserved, memory_free, memory_used;
+    unsigned util_gpu, util_memory, encoder, decoder;
+    unsigned temperature, memory_temperature, power, power_limit;
+    unsigned long long energy;
+    unsigned clock_base, max_clock_base;
+    unsigned long long event_reasons, throttle_reasons;
+    unsigned fan, pcie_tx, pcie_rx, pcie_replays;
+    unsigned ecc_current, ecc_pending;
+    unsigned retired_single_bit, retired_double_bit, retired_pending;
+    unsigned remapped_correctable, remapped_uncorrectable, remap_pending, remap_failure;
+    unsigned nvlinks;
+    unsigned compute_mode;
+};
+
+/* fake_nvml_gpus.c: the GPUs, hardware as data. */
+extern const struct gpu_values fake_values[FAKE_GPU_COUNT];
 extern struct nvmlDevice_st fake_gpus[FAKE_GPU_COUNT];
-extern unsigned fake_mig_current[FAKE_GPU_COUNT];
-extern unsigned fake_mig_pending[FAKE_GPU_COUNT];
+
+/* fake_nvml.c */
 
 /* Counts a call of an exported function, for tests that check which path a binding took. */
 void fake_trace(const char *function);
 #define TRACE() fake_trace(__func__)
 
-/*
- * The usual prologue of a device query: UNINITIALIZED before nvmlInit_v2, INVALID_ARGUMENT for a
- * handle this library did not hand out, GPU_IS_LOST for the lost GPU.
- */
-nvmlReturn_t fake_check_device(nvmlDevice_t device);
+/* UNINITIALIZED before nvmlInit_v2. */
 nvmlReturn_t fake_check_init(void);
 
-/* fake_nvml_mig.c */
+/* Also INVALID_ARGUMENT for a handle this library did not hand out, GPU_IS_LOST for GPU 3. */
+nvmlReturn_t fake_check_device(nvmlDevice_t device);
+
+int fake_is_gpu(nvmlDevice_t device);
+
+/* A query every device answers (identity, memory): the checks above and a non-null output. */
+nvmlReturn_t fake_begin_any(nvmlDevice_t device, const void *out);
+
+/* A query of a physical GPU that needs one feature; MIG devices support none of these. */
+nvmlReturn_t fake_begin(nvmlDevice_t device, unsigned feature, const void *out);
+
+nvmlReturn_t fake_copy_string(const char *value, char *buffer, unsigned length);
+
+/* fake_nvml_mig.c: MIG mode, the initial layout and MIG devices. */
+extern unsigned fake_mig_current[FAKE_GPU_COUNT];
+extern unsigned fake_mig_pending[FAKE_GPU_COUNT];
 void fake_mig_reset(void);
-unsigned fake_mig_device_count(nvmlDevice_t parent);
+int fake_mig_enabled(nvmlDevice_t device);
+nvmlReturn_t fake_begin_gpu(nvmlDevice_t device, const void *out);
 nvmlDevice_t fake_mig_device_at(nvmlDevice_t parent, unsigned slot);
 nvmlDevice_t fake_mig_device_by_uuid(const char *uuid);
 int fake_is_live_mig_device(nvmlDevice_t device);
+
+/* fake_nvml_gpu_instances.c */
+extern pthread_mutex_t fake_mig_lock;
+extern struct nvmlGpuInstance_st fake_gpu_instances[FAKE_MAX_GPU_INSTANCES];
+struct nvmlGpuInstance_st *fake_add_gpu_instance(unsigned id, unsigned profile_id, unsigned start);
+nvmlReturn_t fake_begin_gpu_instance(nvmlGpuInstance_t gi, const void *out);
+
+/* fake_nvml_compute_instances.c */
+struct nvmlComputeInstance_st *fake_add_compute_instance(struct nvmlGpuInstance_st *gi,
+                                                         unsigned id, unsigned profile,
+                                                         unsigned start);
 
 /* fake_nvml_activity.c */
 void fake_activity_reset(void);

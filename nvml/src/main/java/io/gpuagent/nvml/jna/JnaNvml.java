@@ -80,7 +80,11 @@ public final class JnaNvml implements Nvml {
           exports(handle, "nvmlDeviceGetNumaNodeId"),
           exports(handle, "nvmlDeviceGetCurrentClocksEventReasons"));
     } catch (UnsatisfiedLinkError e) {
-      throw new NvmlException("dlopen", NvmlReturn.LIBRARY_NOT_FOUND, NOT_FOUND_MESSAGE);
+      // The sentence is the message; JNA's list of every path it tried stays in the cause.
+      NvmlException notFound =
+          new NvmlException("dlopen", NvmlReturn.LIBRARY_NOT_FOUND, NOT_FOUND_MESSAGE);
+      notFound.initCause(e);
+      throw notFound;
     }
   }
 

@@ -49,7 +49,8 @@ class JnaNvmlLifecycleTest {
             })
         .hasMessage(
             "libnvidia-ml.so.1 not found: is the NVIDIA driver installed and mounted into the"
-                + " container?");
+                + " container?")
+        .hasCauseInstanceOf(UnsatisfiedLinkError.class);
   }
 
   @Test
