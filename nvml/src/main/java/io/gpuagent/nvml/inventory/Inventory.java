@@ -31,6 +31,20 @@ public record Inventory(
         .findFirst();
   }
 
+  /** The UUID of the GPU at an NVML index, healthy or lost, if known. */
+  public Optional<String> uuidAt(int index) {
+    return gpus.stream()
+        .filter(gpu -> gpu.index() == index)
+        .map(Gpu::uuid)
+        .findFirst()
+        .or(
+            () ->
+                lostGpus.stream()
+                    .filter(lost -> lost.index() == index)
+                    .flatMap(lost -> lost.uuid().stream())
+                    .findFirst());
+  }
+
   /** True when {@code uuid} names a GPU, a MIG device or a lost GPU of this node. */
   public boolean knows(String uuid) {
     return gpuOwning(uuid).isPresent()

@@ -32,17 +32,29 @@ public final class InventoryReader {
   }
 
   public Inventory read() {
+    return read(Optional.empty());
+  }
+
+  /**
+   * Reads the inventory; a GPU lost so badly that NVML no longer gives its handle keeps the
+   * UUID {@code previous} knew at its index, so it can still be named.
+   */
+  public Inventory read(Optional<Inventory> previous) {
     List<Gpu> gpus = new ArrayList<>();
     List<LostGpu> lost = new ArrayList<>();
     int count = nvml.deviceCount();
-    for (int index = 0; index < count; index++) {
+    for (int i = 0; i < count; i++) {
       Optional<String> uuid = Optional.empty();
+      final int index = i;
       try {
-        NvmlDevice device = nvml.deviceByIndex(index);
+        NvmlDevice device = nvml.deviceByIndex(i);
         uuid = Optional.of(device.uuid());
         gpus.add(readGpu(device));
       } catch (NvmlException e) {
         // One broken GPU must not hide the healthy ones: list it with its error and go on.
+        if (uuid.isEmpty()) {
+          uuid = previous.flatMap(inventory -> inventory.uuidAt(index));
+        }
         LOG.warn(
             "event=gpu-unreadable index={} uuid={} function={} error={}",
             index,

@@ -1,0 +1,140 @@
+package io.gpuagent.agent;
+
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.http.HttpApi;
+import io.gpuagent.agent.http.SimFaultRoutes;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: NVML, the inventory and the HTTP server, started in that order of need and
+ * stopped in reverse. The HTTP server comes up first so {@code /healthz} answers while NVML
+ * starts; {@code /readyz} turns 200 once the first inventory is built.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final Nvml nvml;
+  private final Vertx vertx;
+  private final NodeInventory inventory;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private HttpServer server;
+
+  private Agent(AgentConfig config, Nvml nvml) {
+    this.config = config;
+    this.nvml = nvml;
+    this.vertx = Vertx.vertx();
+    this.inventory = new NodeInventory(new InventoryReader(nvml, Clock.systemUTC()));
+  }
+
+  /**
+   * Starts the agent over {@code nvml} ({@code simulator} is the same object when simulating).
+   * On failure everything started so far is stopped again and the cause is thrown.
+   */
+  public static Agent start(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
+    Agent agent = new Agent(config, nvml);
+    try {
+      agent.startHttp(simulator);
+      nvml.init();
+      LOG.info(
+          "event=nvml-ready driver={} nvml={} cuda={} simulated={}",
+          nvml.driverVersion(),
+          nvml.nvmlVersion(),
+          nvml.cudaDriverVersion(),
+          simulator.map(SimulatedNode::profileName).orElse("no"));
+      agent.inventory.rebuild();
+      agent.ready.set(true);
+      LOG.info("event=agent-ready node={} port={}", config.nodeName(), agent.port());
+      return agent;
+    } catch (RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+  }
+
+  private void startHttp(Optional<SimulatedNode> simulator) {
+    Router router = HttpApi.router(vertx, config.nodeName(), inventory, ready::get);
+    simulator.ifPresent(node -> new SimFaultRoutes(vertx, node, inventory).addTo(router));
+    server =
+        await(
+            vertx
+                .createHttpServer(new HttpServerOptions().setHost(config.httpHost()))
+                .requestHandler(router)
+                .listen(config.httpPort()),
+            "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
+    LOG.info("event=http-listening host={} port={}", config.httpHost(), server.actualPort());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public NodeInventory inventory() {
+    return inventory;
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  /** Stops HTTP, then NVML, within {@code shutdown.timeout}. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ready.set(false);
+    long start = System.nanoTime();
+    try {
+      if (server != null) {
+        await(server.close(), "stop the HTTP server");
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=http-stop-failed error={}", e.getMessage());
+    }
+    try {
+      nvml.shutdown();
+      LOG.info("event=nvml-shutdown");
+    } catch (RuntimeException e) {
+      LOG.warn("event=nvml-shutdown-failed error={}", e.getMessage());
+    }
+    try {
+      await(vertx.close(), "stop Vert.x");
+    } catch (RuntimeException e) {
+      LOG.warn("event=vertx-stop-failed error={}", e.getMessage());
+    }
+    LOG.info("event=agent-stopped tookMs={}", Duration.ofNanos(System.nanoTime() - start).toMillis());
+  }
+
+  private <T> T await(io.vertx.core.Future<T> future, String what) {
+    try {
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not " + what + " within " + config.shutdownTimeout().toMillis() + "ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.gpuagent.agent.http;
+
+import io.gpuagent.nvml.sim.ActiveFault;
+import io.gpuagent.nvml.sim.SimFault;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The JSON form of simulator faults, for {@code /api/v1/sim/faults}:
+ *
+ * <pre>
+ * {"device": "GPU-…" | "MIG-…" | 3, "fault": "xid", "xid": 79}
+ * {"device": …, "fault": "ecc", "corrected": 0, "uncorrected": 1}
+ * {"device": …, "fault": "row-remap-pending" | "row-remap-failure" | "lost"}
+ * {"device": …, "fault": "latency", "delayMs": 500}
+ * {"device": …, "fault": "process", "pid": 4242, "usedMemoryBytes": 1073741824, "smPercent": 80}
+ * </pre>
+ */
+final class SimFaultJson {
+  /** The fields each fault kind takes besides {@code device} and {@code fault}. */
+  private static final Map<String, Set<String>> FIELDS =
+      Map.of(
+          "xid", Set.of("xid"),
+          "ecc", Set.of("corrected", "uncorrected"),
+          "row-remap-pending", Set.of(),
+          "row-remap-failure", Set.of(),
+          "lost", Set.of(),
+          "latency", Set.of("delayMs"),
+          "process", Set.of("pid", "usedMemoryBytes", "smPercent"));
+
+  /** A parsed request: the device as the user named it, and the fault. */
+  record Request(Object device, SimFault fault) {}
+
+  private SimFaultJson() {}
+
+  /** Parses a request body; {@link IllegalArgumentException} with a one-line reason if bad. */
+  static Request parse(JsonObject body) {
+    Object device = body.getValue("device");
+    if (!(device instanceof String) && !(device instanceof Integer)) {
+      throw new IllegalArgumentException(
+          "field 'device' is required: a GPU or MIG UUID, or a GPU index");
+    }
+    if (!(body.getValue("fault") instanceof String kind)) {
+      throw new IllegalArgumentException(
+          "field 'fault' is required: one of " + String.join(", ", new TreeSet<>(FIELDS.keySet())));
+    }
+    Set<String> allowed = FIELDS.get(kind);
+    if (allowed == null) {
+      throw new IllegalArgumentException(
+          "unknown fault '" + kind + "' (known: " + String.join(", ", new TreeSet<>(FIELDS.keySet())) + ")");
+    }
+    for (String field : body.fieldNames()) {
+      if (!field.equals("device") && !field.equals("fault") && !allowed.contains(field)) {
+        throw new IllegalArgumentException("fault '" + kind + "' has no field '" + field + "'");
+      }
+    }
+    SimFault fault =
+        switch (kind) {
+          case "xid" -> new SimFault.Xid(requiredInt(body, "xid"));
+          case "ecc" -> new SimFault.EccErrors(optionalLong(body, "corrected"), optionalLong(body, "uncorrected"));
+          case "row-remap-pending" -> new SimFault.RowRemapPending();
+          case "row-remap-failure" -> new SimFault.RowRemapFailure();
+          case "lost" -> new SimFault.Lost();
+          case "latency" -> new SimFault.Latency(Duration.ofMillis(requiredLong(body, "delayMs")));
+          case "process" ->
+              new SimFault.Process(
+                  requiredInt(body, "pid"),
+                  requiredLong(body, "usedMemoryBytes"),
+                  body.containsKey("smPercent") ? requiredInt(body, "smPercent") : 100);
+          default -> throw new IllegalStateException("fault kind without a parser: " + kind);
+        };
+    return new Request(device, fault);
+  }
+
+  static JsonObject of(ActiveFault active) {
+    return new JsonObject()
+        .put("device", active.deviceUuid())
+        .put("since", active.since().toString())
+        .mergeIn(of(active.fault()));
+  }
+
+  static JsonObject of(SimFault fault) {
+    return new JsonObject().put("fault", fault.kind()).mergeIn(new JsonObject(fault.parameters()));
+  }
+
+  private static int requiredInt(JsonObject body, String field) {
+    long value = requiredLong(body, field);
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("field '" + field + "' is out of range: " + value);
+    }
+    return (int) value;
+  }
+
+  private static long requiredLong(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof Number number)
+        || number instanceof Double
+        || number instanceof Float) {
+      throw new IllegalArgumentException("field '" + field + "' must be a whole number");
+    }
+    return number.longValue();
+  }
+
+  private static long optionalLong(JsonObject body, String field) {
+    return body.containsKey(field) ? requiredLong(body, field) : 0;
+  }
+}

@@ -1,0 +1,137 @@
+package io.gpuagent.agent.http;
+
+import io.gpuagent.agent.NodeInventory;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.sim.ActiveFault;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulation-only routes: inject, list and clear faults, reset a GPU. Each change goes through
+ * the one inventory rebuild path so the API shows its effect at once.
+ */
+public final class SimFaultRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(SimFaultRoutes.class);
+
+  private final Vertx vertx;
+  private final SimulatedNode node;
+  private final NodeInventory inventory;
+
+  public SimFaultRoutes(Vertx vertx, SimulatedNode node, NodeInventory inventory) {
+    this.vertx = vertx;
+    this.node = node;
+    this.inventory = inventory;
+  }
+
+  public void addTo(Router router) {
+    router.post("/api/v1/sim/*").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
+    router.get("/api/v1/sim/faults").handler(ctx -> HttpApi.json(ctx, 200, faults()));
+    router.post("/api/v1/sim/faults").handler(this::inject);
+    router.delete("/api/v1/sim/faults/:device").handler(this::clear);
+    router.post("/api/v1/sim/gpus/:device/reset").handler(this::reset);
+  }
+
+  private JsonObject faults() {
+    JsonArray list = new JsonArray();
+    node.activeFaults().forEach(fault -> list.add(SimFaultJson.of(fault)));
+    return new JsonObject().put("faults", list);
+  }
+
+  private void inject(RoutingContext ctx) {
+    SimFaultJson.Request request;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw new IllegalArgumentException("request body must be a JSON object");
+      }
+      request = SimFaultJson.parse(body);
+    } catch (DecodeException | ClassCastException e) {
+      HttpApi.error(ctx, 400, "request body is not a JSON object");
+      return;
+    } catch (IllegalArgumentException e) {
+      HttpApi.error(ctx, 400, e.getMessage());
+      return;
+    }
+    respond(
+        ctx,
+        201,
+        () -> {
+          String uuid = resolve(request.device());
+          node.inject(uuid, request.fault());
+          LOG.info("event=sim-fault-injected uuid={} fault={} parameters={}", uuid, request.fault().kind(), request.fault().parameters());
+          inventory.rebuild();
+          ActiveFault injected =
+              node.activeFaults().stream()
+                  .filter(f -> f.deviceUuid().equals(uuid) && f.fault().equals(request.fault()))
+                  .reduce((first, second) -> second)
+                  .orElseThrow(() -> new IllegalStateException("injected fault not listed"));
+          return SimFaultJson.of(injected);
+        });
+  }
+
+  private void clear(RoutingContext ctx) {
+    respond(
+        ctx,
+        200,
+        () -> {
+          String uuid = resolve(ctx.pathParam("device"));
+          node.clearFaults(uuid);
+          LOG.info("event=sim-faults-cleared uuid={}", uuid);
+          inventory.rebuild();
+          return faults();
+        });
+  }
+
+  private void reset(RoutingContext ctx) {
+    respond(
+        ctx,
+        200,
+        () -> {
+          String uuid = resolve(ctx.pathParam("device"));
+          node.resetGpu(uuid);
+          LOG.info("event=sim-gpu-reset uuid={}", uuid);
+          inventory.rebuild();
+          return new JsonObject().put("reset", uuid);
+        });
+  }
+
+  /** Runs simulator work off the event loop; maps user mistakes to 4xx with one line. */
+  private void respond(RoutingContext ctx, int status, Callable<JsonObject> work) {
+    vertx
+        .executeBlocking(work)
+        .onSuccess(body -> HttpApi.json(ctx, status, body))
+        .onFailure(
+            failure -> {
+              if (failure instanceof IllegalArgumentException) {
+                HttpApi.error(ctx, 400, failure.getMessage());
+              } else if (failure instanceof NvmlException nvml) {
+                HttpApi.error(ctx, 409, nvml.getMessage());
+              } else {
+                LOG.error("event=sim-request-failed path={}", ctx.request().path(), failure);
+                HttpApi.error(ctx, 500, "internal error: " + failure);
+              }
+            });
+  }
+
+  /** A GPU index ("3" or 3) names that GPU; anything else must be a UUID the node knows. */
+  private String resolve(Object device) {
+    String text = String.valueOf(device);
+    if (text.matches("\\d{1,4}")) {
+      int index = Integer.parseInt(text);
+      return inventory
+          .current()
+          .flatMap(current -> current.uuidAt(index))
+          .orElseThrow(() -> new IllegalArgumentException("no GPU with index " + index));
+    }
+    return text;
+  }
+}

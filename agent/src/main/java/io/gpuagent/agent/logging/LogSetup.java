@@ -1,0 +1,50 @@
+package io.gpuagent.agent.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.LoggerFactory;
+
+/** Points all logging at stderr, one line per event, as text or JSON. */
+public final class LogSetup {
+  private static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg %kvp%n";
+
+  private LogSetup() {}
+
+  public static void apply(String format, String level) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    Layout<ILoggingEvent> layout;
+    if ("json".equals(format)) {
+      layout = new JsonLineLayout();
+    } else {
+      PatternLayout pattern = new PatternLayout();
+      pattern.setPattern(TEXT_PATTERN);
+      layout = pattern;
+    }
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    appender.setContext(context);
+    appender.setName("stderr");
+    appender.setTarget("System.err");
+    appender.setEncoder(encoder);
+    appender.start();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(appender);
+    root.setLevel(Level.toLevel(level, Level.INFO));
+    // Netty and Vert.x are chatty at debug; their warnings still show.
+    context.getLogger("io.netty").setLevel(Level.WARN);
+    context.getLogger("io.vertx").setLevel(Level.WARN);
+  }
+}

@@ -1,0 +1,26 @@
+package io.gpuagent.agent;
+
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.config.ConfigLoader;
+import io.gpuagent.agent.config.ConfigLoader.FlagValue;
+import io.gpuagent.agent.config.ConfigSchema;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configurations for in-process agent tests: loopback, a free port, a simulated node. */
+public final class TestConfigs {
+  private TestConfigs() {}
+
+  public static AgentConfig simulated(String profile) {
+    return new ConfigLoader(Map.of(), new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
+        .load(
+            Optional.empty(),
+            List.of(
+                new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, profile),
+                new FlagValue("--port", ConfigSchema.HTTP_PORT, "0"),
+                new FlagValue("--host", ConfigSchema.HTTP_HOST, "127.0.0.1")));
+  }
+}

@@ -1,0 +1,254 @@
+package io.gpuagent.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gpuagent.agent.config.ConfigLoader.FlagValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static ConfigLoader loader(Map<String, String> env) {
+    return new ConfigLoader(env, Set.of("h100x8", "a100-mig", "pcie-mixed"), () -> "host-1");
+  }
+
+  private Path file(String yaml) throws IOException {
+    Path path = dir.resolve("config.yaml");
+    Files.writeString(path, yaml);
+    return path;
+  }
+
+  @Test
+  void defaultsApplyWithoutFileEnvironmentOrFlags() {
+    AgentConfig config = loader(Map.of()).load(Optional.empty(), List.of());
+
+    assertThat(config.httpPort()).isEqualTo(9400);
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.nodeName()).isEqualTo("host-1");
+    assertThat(config.metricsInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.simulateProfile()).isEmpty();
+    assertThat(config.logFormat()).isEqualTo("text");
+  }
+
+  @Test
+  void fileValuesOverrideDefaults() throws IOException {
+    Path path =
+        file(
+            """
+            version: 1
+            nodeName: gpu-node-7
+            http:
+              port: 9500
+            metrics:
+              interval: 250ms
+            simulate:
+              profile: a100-mig
+              seed: 42
+            """);
+
+    AgentConfig config = loader(Map.of()).load(Optional.of(path), List.of());
+
+    assertThat(config.nodeName()).isEqualTo("gpu-node-7");
+    assertThat(config.httpPort()).isEqualTo(9500);
+    assertThat(config.metricsInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.simulateProfile()).contains("a100-mig");
+    assertThat(config.simulateSeed()).isEqualTo(42);
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFile() throws IOException {
+    Path path = file("version: 1\nhttp:\n  port: 9500\nlog:\n  format: text\n");
+    Map<String, String> env = Map.of("GPU_AGENT_HTTP_PORT", "9600", "GPU_AGENT_LOG_FORMAT", "json");
+
+    AgentConfig envOnly = loader(env).load(Optional.of(path), List.of());
+    AgentConfig withFlag =
+        loader(env)
+            .load(Optional.of(path), List.of(new FlagValue("--port", ConfigSchema.HTTP_PORT, "9700")));
+
+    assertThat(envOnly.httpPort()).isEqualTo(9600);
+    assertThat(envOnly.logFormat()).isEqualTo("json");
+    assertThat(withFlag.httpPort()).isEqualTo(9700);
+  }
+
+  @Test
+  void configFileCanBeNamedByEnvironment() throws IOException {
+    Path path = file("version: 1\nhttp:\n  port: 9501\n");
+
+    AgentConfig config =
+        loader(Map.of("GPU_AGENT_CONFIG", path.toString())).load(Optional.empty(), List.of());
+
+    assertThat(config.httpPort()).isEqualTo(9501);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithItsPathAndASuggestion() throws IOException {
+    Path path = file("version: 1\nhttp:\n  prot: 9500\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(path + ": unknown key 'http.prot' (did you mean 'http.port'?)");
+  }
+
+  @Test
+  void negativeIntervalIsRejectedNamingKeyValueAndFile() throws IOException {
+    Path path = file("version: 1\nmetrics:\n  interval: -5s\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(path + ": key 'metrics.interval': value '-5s' must not be negative");
+  }
+
+  @Test
+  void intervalBelowMinimumIsRejected() throws IOException {
+    Path path = file("version: 1\nmetrics:\n  interval: 10ms\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessageContaining("'metrics.interval': value '10ms' must be at least 100ms");
+  }
+
+  @Test
+  void wrongTypeIsRejected() throws IOException {
+    Path path = file("version: 1\nhttp:\n  port: lots\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(path + ": key 'http.port': value 'lots' must be a whole number");
+  }
+
+  @Test
+  void intervalWithoutUnitIsRejected() throws IOException {
+    Path path = file("version: 1\nmetrics:\n  interval: 5\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessageContaining("value '5' must be a duration with a unit");
+  }
+
+  @Test
+  void missingFileIsOneLine() {
+    Path missing = dir.resolve("nope.yaml");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(missing), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(missing + ": config file not found");
+  }
+
+  @Test
+  void missingSchemaVersionIsRejected() throws IOException {
+    Path path = file("http:\n  port: 9500\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessageContaining("key 'version' is missing");
+  }
+
+  @Test
+  void unsupportedSchemaVersionIsRejected() throws IOException {
+    Path path = file("version: 2\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(path + ": key 'version': value '2' must be between 1 and 1");
+  }
+
+  @Test
+  void sectionGivenAsScalarIsRejected() throws IOException {
+    Path path = file("version: 1\nhttp: 9400\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(path + ": key 'http' must be a mapping");
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() throws IOException {
+    Path path = file("version: 1\nhttp:\n  port: 9400\n   host: x\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(path + ": line 4: not valid YAML")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void duplicateKeysAreRejected() throws IOException {
+    Path path = file("version: 1\nnodeName: a\nnodeName: b\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nodeName");
+  }
+
+  @Test
+  void unknownEnvironmentVariableIsRejected() {
+    assertThatThrownBy(
+            () -> loader(Map.of("GPU_AGENT_HTTP_PROT", "1")).load(Optional.empty(), List.of()))
+        .hasMessage(
+            "environment: unknown variable GPU_AGENT_HTTP_PROT (did you mean 'GPU_AGENT_HTTP_PORT'?)");
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheVariable() {
+    assertThatThrownBy(
+            () -> loader(Map.of("GPU_AGENT_HTTP_PORT", "70000")).load(Optional.empty(), List.of()))
+        .hasMessage(
+            "environment GPU_AGENT_HTTP_PORT: key 'http.port': value '70000' must be between 0 and 65535");
+  }
+
+  @Test
+  void badFlagValueNamesTheFlag() {
+    assertThatThrownBy(
+            () ->
+                loader(Map.of())
+                    .load(
+                        Optional.empty(),
+                        List.of(new FlagValue("--log-format", ConfigSchema.LOG_FORMAT, "xml"))))
+        .hasMessage("flag --log-format: key 'log.format': value 'xml' must be one of text, json");
+  }
+
+  @Test
+  void unknownSimulatorProfileIsRejected() {
+    assertThatThrownBy(
+            () ->
+                loader(Map.of())
+                    .load(
+                        Optional.empty(),
+                        List.of(new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, "h200x8"))))
+        .hasMessage(
+            "key 'simulate.profile': value 'h200x8' is neither a built-in profile"
+                + " (a100-mig, h100x8, pcie-mixed) nor a profile file");
+  }
+
+  @Test
+  void simulatorProfileMayBeAFile() throws IOException {
+    Path profile = dir.resolve("my-node.yaml");
+    Files.writeString(profile, "gpus: []\n");
+
+    AgentConfig config =
+        loader(Map.of())
+            .load(
+                Optional.empty(),
+                List.of(new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, profile.toString())));
+
+    assertThat(config.simulateProfile()).contains(profile.toString());
+  }
+
+  @Test
+  void environmentNamesFollowKeyPaths() {
+    assertThat(ConfigSchema.METRICS_INTERVAL.envName()).isEqualTo("GPU_AGENT_METRICS_INTERVAL");
+    assertThat(ConfigSchema.NODE_NAME.envName()).isEqualTo("GPU_AGENT_NODE_NAME");
+    assertThat(ConfigSchema.SIMULATE_PROFILE.envName()).isEqualTo("GPU_AGENT_SIMULATE_PROFILE");
+  }
+
+  @Test
+  void emptyFileMeansDefaults() throws IOException {
+    Path path = file("");
+
+    assertThat(loader(Map.of()).load(Optional.of(path), List.of()).httpPort()).isEqualTo(9400);
+  }
+}
