@@ -63,8 +63,8 @@ public final class DeviceStructures {
 
   /**
    * {@code nvmlFieldValue_t}. {@code value} stands in for the 8-byte {@code nvmlValue_t} union (it
-   * gives the union's size and alignment); {@link #valueAsLong()} reads the member {@code valueType}
-   * names from native memory.
+   * gives the union's size and alignment); {@link #valueAsLong()} reads the member that {@code
+   * valueType} names from native memory.
    */
   @FieldOrder({
     "fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"

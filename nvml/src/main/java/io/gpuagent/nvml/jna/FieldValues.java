@@ -20,8 +20,8 @@ final class FieldValues {
   record Field(int id, int scope) {}
 
   /**
-   * The values of all {@code fields}, in order; empty when NVML cannot give one of them (NOT_SUPPORTED,
-   * or INVALID_ARGUMENT for a scope such as a link the GPU does not have).
+   * The values of all {@code fields}, in order; empty when NVML cannot give one of them
+   * (NOT_SUPPORTED, or INVALID_ARGUMENT for a scope such as a link the GPU does not have).
    */
   static Optional<long[]> read(NvmlLibrary functions, Pointer device, Field... fields) {
     DeviceStructures.FieldValue[] values =
@@ -30,17 +30,18 @@ final class FieldValues {
       values[i].fieldId = fields[i].id();
       values[i].scopeId = fields[i].scope();
     }
-    if (!NvmlCalls.supported(FUNCTION, functions.nvmlDeviceGetFieldValues(device, fields.length, values))) {
+    int rc = functions.nvmlDeviceGetFieldValues(device, fields.length, values);
+    if (!NvmlCalls.supported(FUNCTION, rc)) {
       return Optional.empty();
     }
     long[] result = new long[fields.length];
     for (int i = 0; i < fields.length; i++) {
-      int rc = values[i].nvmlReturn;
-      if (rc == NvmlCalls.NOT_SUPPORTED || rc == NvmlCalls.INVALID_ARGUMENT) {
+      int fieldRc = values[i].nvmlReturn;
+      if (fieldRc == NvmlCalls.NOT_SUPPORTED || fieldRc == NvmlCalls.INVALID_ARGUMENT) {
         return Optional.empty();
       }
-      if (rc != NvmlCalls.SUCCESS) {
-        throw new NvmlException(FUNCTION, NvmlReturn.fromCode(rc));
+      if (fieldRc != NvmlCalls.SUCCESS) {
+        throw new NvmlException(FUNCTION, NvmlReturn.fromCode(fieldRc));
       }
       result[i] = values[i].valueAsLong();
     }

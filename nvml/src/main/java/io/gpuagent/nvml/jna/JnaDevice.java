@@ -19,7 +19,6 @@ import io.gpuagent.nvml.EccCounterType;
 import io.gpuagent.nvml.EccErrorType;
 import io.gpuagent.nvml.EccMode;
 import io.gpuagent.nvml.MemoryInfo;
-import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.PciInfo;
 import io.gpuagent.nvml.PcieCounter;
 import io.gpuagent.nvml.RemappedRows;
@@ -67,7 +66,8 @@ final class JnaDevice extends DeviceHandle {
   public Architecture architecture() {
     return Architecture.fromCode(
         requiredInt(
-            "nvmlDeviceGetArchitecture", out -> functions().nvmlDeviceGetArchitecture(handle, out)));
+            "nvmlDeviceGetArchitecture",
+            out -> functions().nvmlDeviceGetArchitecture(handle, out)));
   }
 
   @Override
@@ -123,8 +123,8 @@ final class JnaDevice extends DeviceHandle {
   @Override
   public Optional<Utilization> utilization() {
     DeviceStructures.Utilization rates = new DeviceStructures.Utilization();
-    if (!supported(
-        "nvmlDeviceGetUtilizationRates", functions().nvmlDeviceGetUtilizationRates(handle, rates))) {
+    int rc = functions().nvmlDeviceGetUtilizationRates(handle, rates);
+    if (!supported("nvmlDeviceGetUtilizationRates", rc)) {
       return Optional.empty();
     }
     return Optional.of(new Utilization(rates.gpu, rates.memory));
@@ -211,7 +211,8 @@ final class JnaDevice extends DeviceHandle {
 
   @Override
   public Optional<Integer> fanSpeedPercent() {
-    return optionalInt("nvmlDeviceGetFanSpeed", out -> functions().nvmlDeviceGetFanSpeed(handle, out));
+    return optionalInt(
+        "nvmlDeviceGetFanSpeed", out -> functions().nvmlDeviceGetFanSpeed(handle, out));
   }
 
   // ---- PCIe, ECC, memory health --------------------------------------------------------------
@@ -264,14 +265,16 @@ final class JnaDevice extends DeviceHandle {
     return Optional.of(new RetiredPages(singleBit.get(), doubleBit.get(), pending.get() != 0));
   }
 
-  /** Counts without reading addresses: a count of 0 makes NVML answer INSUFFICIENT_SIZE and the count. */
+  /** Counts without reading addresses: given a count of 0, NVML answers with the count. */
   private Optional<Integer> retiredPageCount(int cause) {
     IntByReference count = new IntByReference(0);
     int rc = functions().nvmlDeviceGetRetiredPages(handle, cause, count, null);
     if (rc == NvmlCalls.INSUFFICIENT_SIZE) {
       return Optional.of(count.getValue());
     }
-    return supported("nvmlDeviceGetRetiredPages", rc) ? Optional.of(count.getValue()) : Optional.empty();
+    return supported("nvmlDeviceGetRetiredPages", rc)
+        ? Optional.of(count.getValue())
+        : Optional.empty();
   }
 
   @Override

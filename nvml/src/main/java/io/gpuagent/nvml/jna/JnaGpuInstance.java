@@ -44,7 +44,7 @@ final class JnaGpuInstance implements GpuInstance {
     return info(nvml.functions(), handle);
   }
 
-  /** Empty for a profile index that does not fit this instance (NOT_SUPPORTED, INVALID_ARGUMENT). */
+  /** Empty for a profile index that does not fit (NOT_SUPPORTED or INVALID_ARGUMENT). */
   @Override
   public Optional<ComputeInstanceProfile> computeInstanceProfile(int profileIndex) {
     MigStructures.ComputeInstanceProfileInfo info = new MigStructures.ComputeInstanceProfileInfo();

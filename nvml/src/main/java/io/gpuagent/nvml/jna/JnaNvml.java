@@ -55,7 +55,8 @@ public final class JnaNvml implements Nvml {
   }
 
   /** The loaded functions and which optional symbols this driver exports. */
-  record LoadedLibrary(NvmlLibrary functions, boolean hasNumaNodeId, boolean hasClocksEventReasons) {}
+  record LoadedLibrary(
+      NvmlLibrary functions, boolean hasNumaNodeId, boolean hasClocksEventReasons) {}
 
   @Override
   public void init() {
@@ -155,7 +156,8 @@ public final class JnaNvml implements Nvml {
   @Override
   public NvmlDevice deviceByIndex(int index) {
     PointerByReference handle = new PointerByReference();
-    check("nvmlDeviceGetHandleByIndex_v2", functions().nvmlDeviceGetHandleByIndex_v2(index, handle));
+    check(
+        "nvmlDeviceGetHandleByIndex_v2", functions().nvmlDeviceGetHandleByIndex_v2(index, handle));
     return gpu(handle.getValue(), index);
   }
 
@@ -179,7 +181,8 @@ public final class JnaNvml implements Nvml {
     if (isMig != 0) {
       return MigQueries.migDeviceFromHandle(this, handle);
     }
-    int index = requiredInt("nvmlDeviceGetIndex", out -> functions().nvmlDeviceGetIndex(handle, out));
+    int index =
+        requiredInt("nvmlDeviceGetIndex", out -> functions().nvmlDeviceGetIndex(handle, out));
     return gpu(handle, index);
   }
 

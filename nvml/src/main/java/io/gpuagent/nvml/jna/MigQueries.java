@@ -35,7 +35,8 @@ final class MigQueries {
   static Optional<MigMode> migMode(NvmlLibrary functions, Pointer device) {
     IntByReference current = new IntByReference();
     IntByReference pending = new IntByReference();
-    if (!supported("nvmlDeviceGetMigMode", functions.nvmlDeviceGetMigMode(device, current, pending))) {
+    int rc = functions.nvmlDeviceGetMigMode(device, current, pending);
+    if (!supported("nvmlDeviceGetMigMode", rc)) {
       return Optional.empty();
     }
     return Optional.of(new MigMode(current.getValue() != 0, pending.getValue() != 0));
@@ -132,7 +133,8 @@ final class MigQueries {
   static List<Placement> possiblePlacements(NvmlLibrary functions, Pointer device, int profileId) {
     String function = "nvmlDeviceGetGpuInstancePossiblePlacements_v2";
     IntByReference count = new IntByReference(0);
-    int rc = functions.nvmlDeviceGetGpuInstancePossiblePlacements_v2(device, profileId, null, count);
+    int rc =
+        functions.nvmlDeviceGetGpuInstancePossiblePlacements_v2(device, profileId, null, count);
     if (!supported(function, rc) || count.getValue() == 0) {
       return List.of();
     }

@@ -203,7 +203,8 @@ public interface NvmlLibrary extends Library {
   int nvmlGpuInstanceGetComputeInstances(
       Pointer instance, int profileId, Memory computeInstances, IntByReference count);
 
-  int nvmlComputeInstanceGetInfo_v2(Pointer computeInstance, MigStructures.ComputeInstanceInfo info);
+  int nvmlComputeInstanceGetInfo_v2(
+      Pointer computeInstance, MigStructures.ComputeInstanceInfo info);
 
   int nvmlComputeInstanceDestroy(Pointer computeInstance);
 

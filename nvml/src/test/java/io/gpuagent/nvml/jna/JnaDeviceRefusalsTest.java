@@ -7,6 +7,7 @@ import io.gpuagent.nvml.ClockType;
 import io.gpuagent.nvml.ComputeMode;
 import io.gpuagent.nvml.EccCounterType;
 import io.gpuagent.nvml.EccErrorType;
+import io.gpuagent.nvml.EventSet;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.MemoryInfo;
 import io.gpuagent.nvml.NvmlDevice;
@@ -115,7 +116,8 @@ class JnaDeviceRefusalsTest {
             Map.entry("nvmlDeviceGetTemperature", lost::gpuTemperatureCelsius),
             Map.entry("nvmlDeviceGetFieldValues", lost::memoryTemperatureCelsius),
             Map.entry("nvmlDeviceGetPowerUsage", lost::powerUsageMilliwatts),
-            Map.entry("nvmlDeviceGetTotalEccErrors",
+            Map.entry(
+                "nvmlDeviceGetTotalEccErrors",
                 () -> lost.eccErrorCount(EccErrorType.UNCORRECTED, EccCounterType.VOLATILE)),
             Map.entry("nvmlDeviceGetRemappedRows", lost::remappedRows),
             Map.entry("nvmlDeviceGetNvLinkState", () -> lost.nvLinkActive(0)),
@@ -123,7 +125,8 @@ class JnaDeviceRefusalsTest {
             Map.entry("nvmlDeviceGetMigMode", lost::migMode),
             Map.entry("nvmlGpmQueryDeviceSupport", lost::gpmSupported),
             Map.entry("nvmlDeviceGetSupportedEventTypes", lost::supportedEventTypes),
-            Map.entry("nvmlDeviceGetTopologyCommonAncestor",
+            Map.entry(
+                "nvmlDeviceGetTopologyCommonAncestor",
                 () -> nvml.topologyCommonAncestor(healthy, lost)));
 
     calls.forEach(
@@ -143,7 +146,7 @@ class JnaDeviceRefusalsTest {
   void registeringEventsOnALostGpuThrowsDeviceLost() {
     NvmlDevice lost = nvml.deviceByIndex(FakeNvml.LOST);
 
-    try (var events = nvml.createEventSet()) {
+    try (EventSet events = nvml.createEventSet()) {
       assertThatThrownBy(() -> lost.registerEvents(events, Set.of(EventType.XID_CRITICAL_ERROR)))
           .isInstanceOfSatisfying(
               NvmlException.class, e -> assertThat(e.isDeviceLost()).isTrue());

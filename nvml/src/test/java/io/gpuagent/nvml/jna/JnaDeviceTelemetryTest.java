@@ -19,6 +19,7 @@ import io.gpuagent.nvml.PcieCounter;
 import io.gpuagent.nvml.RemappedRows;
 import io.gpuagent.nvml.RetiredPages;
 import io.gpuagent.nvml.Utilization;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class JnaDeviceTelemetryTest {
     assertThat(gpu.clockEventReasons())
         .map(ClockEventReasons::reasons)
         .contains(
-            java.util.EnumSet.of(Reason.GPU_IDLE, Reason.SW_POWER_CAP, Reason.HW_THERMAL_SLOWDOWN));
+            EnumSet.of(Reason.GPU_IDLE, Reason.SW_POWER_CAP, Reason.HW_THERMAL_SLOWDOWN));
     assertThat(fake.fake_nvml_calls("nvmlDeviceGetCurrentClocksEventReasons")).isEqualTo(1);
     assertThat(fake.fake_nvml_calls("nvmlDeviceGetCurrentClocksThrottleReasons")).isZero();
   }
@@ -165,7 +166,7 @@ class JnaDeviceTelemetryTest {
       assertThat(oldGpu.numaNode()).isEmpty();
       assertThat(oldGpu.clockEventReasons())
           .map(ClockEventReasons::reasons)
-          .contains(java.util.EnumSet.of(Reason.HW_SLOWDOWN, Reason.SW_THERMAL_SLOWDOWN));
+          .contains(EnumSet.of(Reason.HW_SLOWDOWN, Reason.SW_THERMAL_SLOWDOWN));
       assertThat(oldFake.fake_nvml_calls("nvmlDeviceGetCurrentClocksThrottleReasons"))
           .isEqualTo(1);
     }

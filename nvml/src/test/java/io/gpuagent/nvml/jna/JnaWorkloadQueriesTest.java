@@ -116,7 +116,9 @@ class JnaWorkloadQueriesTest {
         .containsExactly(
             new ProcessUtilization(4242, 1000, 61, 62, 63, 64),
             new ProcessUtilization(4343, 2000, 71, 72, 73, 74));
-    assertThat(gpu.processUtilization(1000)).extracting(ProcessUtilization::pid).containsExactly(4343);
+    assertThat(gpu.processUtilization(1000))
+        .extracting(ProcessUtilization::pid)
+        .containsExactly(4343);
   }
 
   @Test
