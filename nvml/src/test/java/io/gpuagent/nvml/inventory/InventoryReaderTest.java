@@ -1,0 +1,110 @@
+package io.gpuagent.nvml.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpuagent.nvml.Placement;
+import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.nvml.sim.SimOptions;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InventoryReaderTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+  private SimulatedNode node;
+
+  private Inventory read(String profile) {
+    node = SimulatedNode.load(profile, new SimOptions("node-a", 7, CLOCK));
+    node.init();
+    return new InventoryReader(node, CLOCK).read();
+  }
+
+  @AfterEach
+  void shutdown() {
+    node.shutdown();
+  }
+
+  @Test
+  void readsEveryGpuOfAnH100Node() {
+    Inventory inventory = read("h100x8");
+
+    assertThat(inventory.gpus()).hasSize(8);
+    assertThat(inventory.lostGpus()).isEmpty();
+    assertThat(inventory.gpus()).extracting(Gpu::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(inventory.gpus()).extracting(Gpu::uuid).doesNotHaveDuplicates();
+    assertThat(inventory.gpus()).allSatisfy(gpu -> {
+      assertThat(gpu.name()).isEqualTo("NVIDIA H100 80GB HBM3");
+      assertThat(gpu.memoryTotalBytes()).isEqualTo(85520809984L);
+      assertThat(gpu.pciDeviceId()).isEqualTo(0x233010DE);
+      assertThat(gpu.migEnabled()).isFalse();
+      assertThat(gpu.migDevices()).isEmpty();
+    });
+    assertThat(inventory.builtAt()).isEqualTo(CLOCK.instant());
+  }
+
+  @Test
+  void readsMigDevicesWithProfileNamesAndPlacements() {
+    Inventory inventory = read("a100-mig");
+
+    Gpu gpu0 = inventory.gpus().get(0);
+    assertThat(gpu0.migEnabled()).isTrue();
+    assertThat(gpu0.migDevices())
+        .extracting(MigDevice::profile, MigDevice::placement)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("2g.20gb", new Placement(0, 2)),
+            org.assertj.core.groups.Tuple.tuple("1g.10gb", new Placement(2, 1)),
+            org.assertj.core.groups.Tuple.tuple("1g.10gb", new Placement(3, 1)),
+            org.assertj.core.groups.Tuple.tuple("3g.40gb", new Placement(4, 4)));
+    assertThat(gpu0.migDevices()).allSatisfy(mig -> {
+      assertThat(mig.uuid()).matches("MIG-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+      assertThat(mig.memoryTotalBytes()).isPositive().isLessThan(gpu0.memoryTotalBytes());
+    });
+    assertThat(inventory.gpus().get(1).migDevices()).extracting(MigDevice::profile)
+        .containsExactlyInAnyOrder("4g.40gb", "2g.20gb", "1g.10gb");
+    assertThat(inventory.gpus().get(2).migEnabled()).isFalse();
+    assertThat(inventory.gpus().get(2).migMode()).isPresent();
+  }
+
+  @Test
+  void gpusWithoutMigHaveNoMigMode() {
+    Inventory inventory = read("pcie-mixed");
+
+    assertThat(inventory.gpus())
+        .filteredOn(gpu -> gpu.name().contains("L40S"))
+        .hasSize(2)
+        .allSatisfy(gpu -> assertThat(gpu.migMode()).isEmpty());
+  }
+
+  @Test
+  void lostGpuIsListedApartAndKeepsItsUuidFromThePreviousInventory() {
+    Inventory before = read("h100x8");
+    String uuid = before.gpus().get(3).uuid();
+    node.inject(uuid, new SimFault.Lost());
+
+    Inventory after = new InventoryReader(node, CLOCK).read(Optional.of(before));
+
+    assertThat(after.gpus()).hasSize(7).extracting(Gpu::uuid).doesNotContain(uuid);
+    assertThat(after.lostGpus()).singleElement().satisfies(lost -> {
+      assertThat(lost.index()).isEqualTo(3);
+      assertThat(lost.uuid()).contains(uuid);
+      assertThat(lost.error().nvmlName()).isEqualTo("NVML_ERROR_GPU_IS_LOST");
+    });
+    assertThat(after.uuidAt(3)).contains(uuid);
+    assertThat(after.knows(uuid)).isTrue();
+  }
+
+  @Test
+  void gpuOwningFindsTheParentOfAMigDevice() {
+    Inventory inventory = read("a100-mig");
+    Gpu gpu1 = inventory.gpus().get(1);
+    String migUuid = gpu1.migDevices().get(0).uuid();
+
+    assertThat(inventory.gpuOwning(migUuid)).contains(gpu1);
+    assertThat(inventory.gpuOwning("MIG-unknown")).isEmpty();
+  }
+}
