@@ -121,7 +121,8 @@ final class SimGpu {
       return List.of();
     }
     return processes.stream()
-        .map(p -> new ProcessUtilization(p.pid(), nowMicros, p.smPercent(), p.smPercent() / 2, 0, 0))
+        .map(
+            p -> new ProcessUtilization(p.pid(), nowMicros, p.smPercent(), p.smPercent() / 2, 0, 0))
         .toList();
   }
 

@@ -10,8 +10,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class BuiltInProfilesTest {
-  private static final String GPU_UUID = "GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  private static final String MIG_UUID = "MIG-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String GPU_UUID =
+      "GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String MIG_UUID =
+      "MIG-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private final ManualClock clock = ManualClock.atEpochDay();
 
@@ -61,7 +63,8 @@ class BuiltInProfilesTest {
             "NVIDIA A100-SXM4-80GB MIG 4g.40gb",
             "NVIDIA A100-SXM4-80GB MIG 2g.20gb",
             "NVIDIA A100-SXM4-80GB MIG 1g.10gb");
-    assertThat(nvml.deviceByIndex(2).migMode()).hasValueSatisfying(m -> assertThat(m.current()).isFalse());
+    assertThat(nvml.deviceByIndex(2).migMode())
+        .hasValueSatisfying(m -> assertThat(m.current()).isFalse());
     assertThat(nvml.deviceByIndex(2).migDevices()).isEmpty();
     assertThat(gpu0.maxMigDeviceCount()).isEqualTo(7);
   }
@@ -98,9 +101,12 @@ class BuiltInProfilesTest {
   void uuidsAndSerialsLookRealAndStayStableForProfileSeedAndNode() {
     List<String> first = uuids(SimNodes.started("h100x8", clock));
     List<String> again = uuids(SimNodes.started("h100x8", clock));
-    SimulatedNode other = SimNodes.started("h100x8", new SimOptions("other-node", SimNodes.SEED, clock));
+    SimulatedNode other =
+        SimNodes.started("h100x8", new SimOptions("other-node", SimNodes.SEED, clock));
 
-    assertThat(first).allSatisfy(uuid -> assertThat(uuid).matches(GPU_UUID)).doesNotHaveDuplicates();
+    assertThat(first)
+        .allSatisfy(uuid -> assertThat(uuid).matches(GPU_UUID))
+        .doesNotHaveDuplicates();
     assertThat(again).isEqualTo(first);
     assertThat(uuids(other)).doesNotContainAnyElementsOf(first);
     assertThat(other.deviceByIndex(0).serial().orElseThrow()).matches("\\d{13}");
