@@ -113,7 +113,7 @@ final class MigLayout {
         new SimGpuInstance(
             gpu, this, MigPlacementRules.gpuInstanceId(placement), profile, placement);
     instances.put(instance.id(), instance);
-    gpu.node.publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
+    gpu.node.events().publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
     return instance;
   }
 
@@ -136,7 +136,7 @@ final class MigLayout {
 
   void removed(SimGpuInstance instance) {
     instances.remove(instance.id());
-    gpu.node.publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
+    gpu.node.events().publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
   }
 
   /** Live compute instances in MIG device order: by GPU-instance id, then compute-instance id. */

@@ -5,13 +5,11 @@ import io.gpuagent.nvml.ClockType;
 import io.gpuagent.nvml.EccCounterType;
 import io.gpuagent.nvml.EccErrorType;
 import io.gpuagent.nvml.EccMode;
-import io.gpuagent.nvml.EventSet;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.GpmMetric;
 import io.gpuagent.nvml.GpmSample;
 import io.gpuagent.nvml.GpuInstance;
 import io.gpuagent.nvml.GpuInstanceProfile;
-import io.gpuagent.nvml.MemoryInfo;
 import io.gpuagent.nvml.MigMode;
 import io.gpuagent.nvml.NvLinkThroughput;
 import io.gpuagent.nvml.NvmlDevice;
@@ -19,7 +17,6 @@ import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PciInfo;
 import io.gpuagent.nvml.PcieCounter;
 import io.gpuagent.nvml.Placement;
-import io.gpuagent.nvml.ProcessInfo;
 import io.gpuagent.nvml.ProcessUtilization;
 import io.gpuagent.nvml.RemappedRows;
 import io.gpuagent.nvml.RetiredPages;
@@ -39,32 +36,12 @@ import java.util.function.Supplier;
 final class SimDevice extends SimHandle {
 
   SimDevice(SimGpu gpu) {
-    super(gpu, Optional.empty());
+    super(gpu, Optional.empty(), gpu.index);
   }
 
   @Override
-  public String uuid() {
-    return gpu.uuid;
-  }
-
-  @Override
-  public int index() {
-    return gpu.index;
-  }
-
-  @Override
-  public String name() {
-    return call("nvmlDeviceGetName", () -> gpu.model.name());
-  }
-
-  @Override
-  public Optional<String> serial() {
-    return call("nvmlDeviceGetSerial", () -> Optional.of(gpu.serial));
-  }
-
-  @Override
-  public MemoryInfo memoryInfo() {
-    return call("nvmlDeviceGetMemoryInfo_v2", gpu::memoryInfo);
+  Set<EventType> eventTypes() {
+    return gpu.model.events();
   }
 
   @Override
@@ -186,13 +163,6 @@ final class SimDevice extends SimHandle {
   }
 
   @Override
-  public List<ProcessInfo> computeRunningProcesses() {
-    return call(
-        "nvmlDeviceGetComputeRunningProcesses_v3",
-        () -> gpu.processes().stream().map(SimGpu::processInfo).toList());
-  }
-
-  @Override
   public List<ProcessUtilization> processUtilization(long sinceMicros) {
     return call("nvmlDeviceGetProcessUtilization", () -> gpu.processUtilization(sinceMicros));
   }
@@ -242,26 +212,6 @@ final class SimDevice extends SimHandle {
   }
 
   @Override
-  public boolean isMigDevice() {
-    return call("nvmlDeviceIsMigDeviceHandle", () -> false);
-  }
-
-  @Override
-  public int gpuInstanceId() {
-    return call("nvmlDeviceGetGpuInstanceId", this::notMigDevice);
-  }
-
-  @Override
-  public int computeInstanceId() {
-    return call("nvmlDeviceGetComputeInstanceId", this::notMigDevice);
-  }
-
-  @Override
-  public NvmlDevice parent() {
-    return call("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", this::notMigDevice);
-  }
-
-  @Override
   public Optional<GpuInstanceProfile> gpuInstanceProfile(int profileIndex) {
     return call(
         "nvmlDeviceGetGpuInstanceProfileInfoV",
@@ -300,23 +250,6 @@ final class SimDevice extends SimHandle {
     return call("nvmlDeviceGetGpuInstanceById", () -> migLayout().byId(id));
   }
 
-  @Override
-  public Set<EventType> supportedEventTypes() {
-    return call("nvmlDeviceGetSupportedEventTypes", () -> gpu.model.events());
-  }
-
-  @Override
-  public void registerEvents(EventSet set, Set<EventType> types) {
-    run(
-        "nvmlDeviceRegisterEvents",
-        () -> gpu.node.register(set, gpu, Optional.empty(), types, gpu.model.events()));
-  }
-
-  @Override
-  public String toString() {
-    return "SimDevice[" + gpu.index + ", " + gpu.uuid + "]";
-  }
-
   private double now() {
     return gpu.node.now();
   }
@@ -345,9 +278,5 @@ final class SimDevice extends SimHandle {
   private MigLayout migLayout() {
     return gpu.mig.orElseThrow(
         () -> new SimRefusal(NvmlReturn.NOT_SUPPORTED, gpu.model.name() + " does not support MIG"));
-  }
-
-  private <T> T notMigDevice() {
-    throw new SimRefusal(NvmlReturn.INVALID_ARGUMENT, gpu.uuid + " is a GPU, not a MIG device");
   }
 }

@@ -33,14 +33,6 @@ final class SimEventSet implements EventSet {
     this.node = node;
   }
 
-  boolean belongsTo(SimulatedNode owner) {
-    return node == owner;
-  }
-
-  boolean closed() {
-    return closed;
-  }
-
   void register(Object source, Set<EventType> types) {
     registrations.merge(
         source,
@@ -84,11 +76,11 @@ final class SimEventSet implements EventSet {
   @Override
   public Optional<EventData> await(Duration timeout) {
     if (!node.initialized()) {
-      throw SimulatedNode.error(
+      throw SimCalls.error(
           "nvmlEventSetWait_v2", NvmlReturn.UNINITIALIZED, "NVML is not initialized");
     }
     if (closed) {
-      throw SimulatedNode.error(
+      throw SimCalls.error(
           "nvmlEventSetWait_v2", NvmlReturn.INVALID_ARGUMENT, "the event set was freed");
     }
     try {
@@ -105,6 +97,6 @@ final class SimEventSet implements EventSet {
     closed = true;
     registrations.clear();
     queue.clear();
-    node.eventSetClosed(this);
+    node.events().closed(this);
   }
 }

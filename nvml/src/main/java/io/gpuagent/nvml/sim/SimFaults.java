@@ -14,13 +14,6 @@ import java.util.Optional;
  */
 final class SimFaults {
 
-  /** A GPU, or one MIG device of it, named by UUID. */
-  record Target(SimGpu gpu, Optional<SimComputeInstance> instance) {
-    String uuid() {
-      return instance.map(SimComputeInstance::uuid).orElse(gpu.uuid);
-    }
-  }
-
   private final SimulatedNode node;
   private final List<ActiveFault> active = new ArrayList<>();
 
@@ -32,13 +25,13 @@ final class SimFaults {
     return List.copyOf(active);
   }
 
-  void inject(Target target, SimFault fault) {
+  void inject(SimDeviceRef target, SimFault fault) {
     apply(target, fault);
     active.add(new ActiveFault(target.uuid(), fault, node.instant()));
   }
 
   /** Ends every fault on the device: processes exit, latency and lost go away. */
-  void clear(Target target) {
+  void clear(SimDeviceRef target) {
     List<ActiveFault> ending =
         active.stream().filter(f -> f.deviceUuid().equals(target.uuid())).toList();
     for (ActiveFault fault : ending) {
@@ -77,19 +70,21 @@ final class SimFaults {
                     || f.fault() instanceof SimFault.RowRemapPending));
   }
 
-  private void apply(Target target, SimFault fault) {
+  private void apply(SimDeviceRef target, SimFault fault) {
     SimGpu gpu = target.gpu();
     if (fault instanceof SimFault.Xid xid) {
-      node.publish(gpu, target.instance(), EventType.XID_CRITICAL_ERROR, xid.xid());
+      node.events().publish(gpu, target.instance(), EventType.XID_CRITICAL_ERROR, xid.xid());
     } else if (fault instanceof SimFault.EccErrors ecc) {
       requireWholeGpu(target, fault);
       requireFeature(target, fault, Feature.ECC);
       gpu.addEccErrors(ecc.corrected(), ecc.uncorrected());
       if (ecc.corrected() > 0) {
-        node.publish(gpu, Optional.empty(), EventType.SINGLE_BIT_ECC_ERROR, ecc.corrected());
+        node.events()
+            .publish(gpu, Optional.empty(), EventType.SINGLE_BIT_ECC_ERROR, ecc.corrected());
       }
       if (ecc.uncorrected() > 0) {
-        node.publish(gpu, Optional.empty(), EventType.DOUBLE_BIT_ECC_ERROR, ecc.uncorrected());
+        node.events()
+            .publish(gpu, Optional.empty(), EventType.DOUBLE_BIT_ECC_ERROR, ecc.uncorrected());
       }
     } else if (fault instanceof SimFault.RowRemapPending) {
       requireWholeGpu(target, fault);
@@ -109,7 +104,7 @@ final class SimFaults {
     }
   }
 
-  private void undo(Target target, SimFault fault) {
+  private void undo(SimDeviceRef target, SimFault fault) {
     SimGpu gpu = target.gpu();
     if (fault instanceof SimFault.Process process) {
       gpu.removeProcess(process.pid());
@@ -122,7 +117,7 @@ final class SimFaults {
     }
   }
 
-  private void startProcess(Target target, SimFault.Process process) {
+  private void startProcess(SimDeviceRef target, SimFault.Process process) {
     SimGpu gpu = target.gpu();
     String uuid = target.uuid();
     if (gpu.lost()) {
@@ -162,7 +157,7 @@ final class SimFaults {
             process.pid(), process.usedMemoryBytes(), process.smPercent(), target.instance()));
   }
 
-  private static void requireWholeGpu(Target target, SimFault fault) {
+  private static void requireWholeGpu(SimDeviceRef target, SimFault fault) {
     if (target.instance().isPresent()) {
       throw new IllegalArgumentException(
           fault.kind()
@@ -173,7 +168,7 @@ final class SimFaults {
     }
   }
 
-  private static void requireFeature(Target target, SimFault fault, Feature feature) {
+  private static void requireFeature(SimDeviceRef target, SimFault fault, Feature feature) {
     if (!target.gpu().model.supports(feature)) {
       throw new IllegalArgumentException(
           fault.kind()

@@ -124,7 +124,7 @@ final class SimGpuInstance implements GpuInstance {
     String uuid = gpu.node.identity().migUuid(gpu.index, id, ciId);
     SimComputeInstance created = new SimComputeInstance(this, ciId, ci, free, uuid);
     computeInstances.put(ciId, created);
-    gpu.node.publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
+    gpu.node.events().publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
     return created;
   }
 
@@ -164,7 +164,7 @@ final class SimGpuInstance implements GpuInstance {
   void removed(SimComputeInstance ci) {
     computeInstances.remove(ci.id());
     gpu.node.forgetDevice(ci.uuid());
-    gpu.node.publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
+    gpu.node.events().publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
   }
 
   void markDestroyed() {

@@ -2,38 +2,39 @@ package io.gpuagent.nvml.sim;
 
 import io.gpuagent.nvml.Architecture;
 import io.gpuagent.nvml.Brand;
-import io.gpuagent.nvml.ClockEventReasons;
-import io.gpuagent.nvml.ClockType;
 import io.gpuagent.nvml.ComputeCapability;
 import io.gpuagent.nvml.ComputeMode;
-import io.gpuagent.nvml.EccCounterType;
-import io.gpuagent.nvml.EccErrorType;
-import io.gpuagent.nvml.EccMode;
-import io.gpuagent.nvml.NvLinkThroughput;
+import io.gpuagent.nvml.EventSet;
+import io.gpuagent.nvml.EventType;
+import io.gpuagent.nvml.MemoryInfo;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PciInfo;
-import io.gpuagent.nvml.PcieCounter;
-import io.gpuagent.nvml.RemappedRows;
-import io.gpuagent.nvml.RetiredPages;
-import io.gpuagent.nvml.Utilization;
+import io.gpuagent.nvml.ProcessInfo;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What every simulated NVML handle shares: each call passes the node's guard (initialised, the
- * device's injected latency, a lost GPU, a destroyed MIG instance), identity comes from the
- * physical GPU, and the board sensors answer NOT_SUPPORTED unless the handle is on a physical GPU
- * that has them ({@link SimDevice} overrides them; a {@link SimMigDevice} keeps these answers).
+ * What every simulated NVML handle shares. A handle is on a whole GPU ({@link SimDevice}) or on one
+ * MIG compute instance of it ({@link SimMigDevice}); calls that answer the same way for either,
+ * scoped to what the handle covers, live here. Each call passes the node's guard (initialised, the
+ * device's injected latency, a lost GPU, a destroyed MIG instance).
  */
 abstract class SimHandle implements NvmlDevice {
   protected final SimGpu gpu;
   private final Optional<SimComputeInstance> instance;
+  private final int index;
 
-  SimHandle(SimGpu gpu, Optional<SimComputeInstance> instance) {
+  SimHandle(SimGpu gpu, Optional<SimComputeInstance> instance, int index) {
     this.gpu = gpu;
     this.instance = instance;
+    this.index = index;
   }
+
+  /** The event types this handle can register. */
+  abstract Set<EventType> eventTypes();
 
   /** Runs {@code body} as NVML function {@code function} on this device. */
   protected final <T> T call(String function, Supplier<T> body) {
@@ -62,6 +63,95 @@ abstract class SimHandle implements NvmlDevice {
 
   protected final <T> Optional<T> none(String function) {
     return call(function, Optional::empty);
+  }
+
+  @Override
+  public String uuid() {
+    return instance.map(SimComputeInstance::uuid).orElse(gpu.uuid);
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public String name() {
+    return call(
+        "nvmlDeviceGetName",
+        () -> instance.map(SimComputeInstance::migDeviceName).orElse(gpu.model.name()));
+  }
+
+  /** Boards have serials; a MIG device has none of its own. */
+  @Override
+  public Optional<String> serial() {
+    return call("nvmlDeviceGetSerial", () -> Optional.of(gpu.serial).filter(s -> !isMig()));
+  }
+
+  /** The whole board's memory, or the GPU instance's for a MIG device. */
+  @Override
+  public MemoryInfo memoryInfo() {
+    return call(
+        "nvmlDeviceGetMemoryInfo_v2",
+        () -> instance.map(ci -> ci.gpuInstance().memory()).orElseGet(gpu::memoryInfo));
+  }
+
+  /** Every process on the GPU (with instance ids in MIG mode), or those of one MIG device. */
+  @Override
+  public List<ProcessInfo> computeRunningProcesses() {
+    return call(
+        "nvmlDeviceGetComputeRunningProcesses_v3",
+        () ->
+            instance.map(gpu::processesIn).orElseGet(gpu::processes).stream()
+                .map(SimGpu::processInfo)
+                .toList());
+  }
+
+  @Override
+  public boolean isMigDevice() {
+    return call("nvmlDeviceIsMigDeviceHandle", this::isMig);
+  }
+
+  @Override
+  public int gpuInstanceId() {
+    return call("nvmlDeviceGetGpuInstanceId", () -> migInstance().gpuInstance().id());
+  }
+
+  @Override
+  public int computeInstanceId() {
+    return call("nvmlDeviceGetComputeInstanceId", () -> migInstance().id());
+  }
+
+  @Override
+  public NvmlDevice parent() {
+    return call("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", () -> migInstance().gpu().handle);
+  }
+
+  @Override
+  public Set<EventType> supportedEventTypes() {
+    return call("nvmlDeviceGetSupportedEventTypes", this::eventTypes);
+  }
+
+  @Override
+  public void registerEvents(EventSet set, Set<EventType> types) {
+    run(
+        "nvmlDeviceRegisterEvents",
+        () -> gpu.node.events().register(set, gpu, instance, types, eventTypes()));
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + uuid() + "]";
+  }
+
+  private boolean isMig() {
+    return instance.isPresent();
+  }
+
+  private SimComputeInstance migInstance() {
+    return instance.orElseThrow(
+        () ->
+            new SimRefusal(NvmlReturn.INVALID_ARGUMENT, gpu.uuid + " is a GPU, not a MIG device"));
   }
 
   @Override
@@ -98,112 +188,5 @@ abstract class SimHandle implements NvmlDevice {
   @Override
   public ComputeMode computeMode() {
     return call("nvmlDeviceGetComputeMode", () -> ComputeMode.DEFAULT);
-  }
-
-  // ---- board sensors: NOT_SUPPORTED unless a physical GPU overrides them ----------------------
-
-  @Override
-  public Optional<Utilization> utilization() {
-    return none("nvmlDeviceGetUtilizationRates");
-  }
-
-  @Override
-  public Optional<Integer> encoderUtilizationPercent() {
-    return none("nvmlDeviceGetEncoderUtilization");
-  }
-
-  @Override
-  public Optional<Integer> decoderUtilizationPercent() {
-    return none("nvmlDeviceGetDecoderUtilization");
-  }
-
-  @Override
-  public Optional<Integer> gpuTemperatureCelsius() {
-    return none("nvmlDeviceGetTemperature");
-  }
-
-  @Override
-  public Optional<Integer> memoryTemperatureCelsius() {
-    return none("nvmlDeviceGetFieldValues");
-  }
-
-  @Override
-  public Optional<Integer> powerUsageMilliwatts() {
-    return none("nvmlDeviceGetPowerUsage");
-  }
-
-  @Override
-  public Optional<Integer> powerLimitMilliwatts() {
-    return none("nvmlDeviceGetEnforcedPowerLimit");
-  }
-
-  @Override
-  public Optional<Long> totalEnergyMillijoules() {
-    return none("nvmlDeviceGetTotalEnergyConsumption");
-  }
-
-  @Override
-  public Optional<Integer> clockMhz(ClockType type) {
-    return none("nvmlDeviceGetClockInfo");
-  }
-
-  @Override
-  public Optional<Integer> maxClockMhz(ClockType type) {
-    return none("nvmlDeviceGetMaxClockInfo");
-  }
-
-  @Override
-  public Optional<ClockEventReasons> clockEventReasons() {
-    return none("nvmlDeviceGetCurrentClocksEventReasons");
-  }
-
-  @Override
-  public Optional<Integer> fanSpeedPercent() {
-    return none("nvmlDeviceGetFanSpeed");
-  }
-
-  @Override
-  public Optional<Integer> pcieThroughputKBps(PcieCounter counter) {
-    return none("nvmlDeviceGetPcieThroughput");
-  }
-
-  @Override
-  public Optional<Integer> pcieReplayCounter() {
-    return none("nvmlDeviceGetPcieReplayCounter");
-  }
-
-  @Override
-  public Optional<EccMode> eccMode() {
-    return none("nvmlDeviceGetEccMode");
-  }
-
-  @Override
-  public Optional<Long> eccErrorCount(EccErrorType errorType, EccCounterType counterType) {
-    return none("nvmlDeviceGetTotalEccErrors");
-  }
-
-  @Override
-  public Optional<RetiredPages> retiredPages() {
-    return none("nvmlDeviceGetRetiredPages_v2");
-  }
-
-  @Override
-  public Optional<RemappedRows> remappedRows() {
-    return none("nvmlDeviceGetRemappedRows");
-  }
-
-  @Override
-  public Optional<Boolean> nvLinkActive(int link) {
-    return none("nvmlDeviceGetNvLinkState");
-  }
-
-  @Override
-  public Optional<PciInfo> nvLinkRemotePciInfo(int link) {
-    return none("nvmlDeviceGetNvLinkRemotePciInfo_v2");
-  }
-
-  @Override
-  public Optional<NvLinkThroughput> nvLinkThroughput(int link) {
-    return none("nvmlDeviceGetFieldValues");
   }
 }

@@ -1,18 +1,26 @@
 package io.gpuagent.nvml.sim;
 
-import io.gpuagent.nvml.EventSet;
+import io.gpuagent.nvml.ClockEventReasons;
+import io.gpuagent.nvml.ClockType;
+import io.gpuagent.nvml.EccCounterType;
+import io.gpuagent.nvml.EccErrorType;
+import io.gpuagent.nvml.EccMode;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.GpmMetric;
 import io.gpuagent.nvml.GpmSample;
 import io.gpuagent.nvml.GpuInstance;
 import io.gpuagent.nvml.GpuInstanceProfile;
-import io.gpuagent.nvml.MemoryInfo;
 import io.gpuagent.nvml.MigMode;
+import io.gpuagent.nvml.NvLinkThroughput;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.nvml.PciInfo;
+import io.gpuagent.nvml.PcieCounter;
 import io.gpuagent.nvml.Placement;
-import io.gpuagent.nvml.ProcessInfo;
 import io.gpuagent.nvml.ProcessUtilization;
+import io.gpuagent.nvml.RemappedRows;
+import io.gpuagent.nvml.RetiredPages;
+import io.gpuagent.nvml.Utilization;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -30,44 +38,15 @@ final class SimMigDevice extends SimHandle {
   private static final Set<EventType> EVENTS = EnumSet.of(EventType.XID_CRITICAL_ERROR);
 
   private final SimComputeInstance ci;
-  private final int index;
 
   SimMigDevice(SimComputeInstance ci, int index) {
-    super(ci.gpu(), Optional.of(ci));
+    super(ci.gpu(), Optional.of(ci), index);
     this.ci = ci;
-    this.index = index;
   }
 
   @Override
-  public String uuid() {
-    return ci.uuid();
-  }
-
-  @Override
-  public int index() {
-    return index;
-  }
-
-  @Override
-  public String name() {
-    return call("nvmlDeviceGetName", ci::migDeviceName);
-  }
-
-  @Override
-  public Optional<String> serial() {
-    return none("nvmlDeviceGetSerial");
-  }
-
-  @Override
-  public MemoryInfo memoryInfo() {
-    return call("nvmlDeviceGetMemoryInfo_v2", () -> ci.gpuInstance().memory());
-  }
-
-  @Override
-  public List<ProcessInfo> computeRunningProcesses() {
-    return call(
-        "nvmlDeviceGetComputeRunningProcesses_v3",
-        () -> gpu.processesIn(ci).stream().map(SimGpu::processInfo).toList());
+  Set<EventType> eventTypes() {
+    return EVENTS;
   }
 
   @Override
@@ -113,26 +92,6 @@ final class SimMigDevice extends SimHandle {
   }
 
   @Override
-  public boolean isMigDevice() {
-    return call("nvmlDeviceIsMigDeviceHandle", () -> true);
-  }
-
-  @Override
-  public int gpuInstanceId() {
-    return call("nvmlDeviceGetGpuInstanceId", () -> ci.gpuInstance().id());
-  }
-
-  @Override
-  public int computeInstanceId() {
-    return call("nvmlDeviceGetComputeInstanceId", ci::id);
-  }
-
-  @Override
-  public NvmlDevice parent() {
-    return call("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", () -> gpu.handle);
-  }
-
-  @Override
   public Optional<GpuInstanceProfile> gpuInstanceProfile(int profileIndex) {
     return none("nvmlDeviceGetGpuInstanceProfileInfoV");
   }
@@ -163,17 +122,6 @@ final class SimMigDevice extends SimHandle {
     return refuse("nvmlDeviceGetGpuInstanceById", NvmlReturn.INVALID_ARGUMENT, "not a GPU");
   }
 
-  @Override
-  public Set<EventType> supportedEventTypes() {
-    return call("nvmlDeviceGetSupportedEventTypes", () -> EnumSet.copyOf(EVENTS));
-  }
-
-  @Override
-  public void registerEvents(EventSet set, Set<EventType> types) {
-    String function = "nvmlDeviceRegisterEvents";
-    run(function, () -> gpu.node.register(set, gpu, Optional.of(ci), types, EVENTS));
-  }
-
   /** Two handles on the same compute instance are equal, as NVML handles compare. */
   @Override
   public boolean equals(Object other) {
@@ -185,16 +133,118 @@ final class SimMigDevice extends SimHandle {
     return System.identityHashCode(ci);
   }
 
-  @Override
-  public String toString() {
-    return "SimMigDevice[" + ci.uuid() + "]";
-  }
-
   private <T> T refuse(String function, NvmlReturn code, String why) {
     return call(
         function,
         () -> {
           throw new SimRefusal(code, ci.uuid() + " is a MIG device: " + why);
         });
+  }
+
+  // ---- board sensors belong to the parent GPU: NOT_SUPPORTED here --------------------------
+
+  @Override
+  public Optional<Utilization> utilization() {
+    return none("nvmlDeviceGetUtilizationRates");
+  }
+
+  @Override
+  public Optional<Integer> encoderUtilizationPercent() {
+    return none("nvmlDeviceGetEncoderUtilization");
+  }
+
+  @Override
+  public Optional<Integer> decoderUtilizationPercent() {
+    return none("nvmlDeviceGetDecoderUtilization");
+  }
+
+  @Override
+  public Optional<Integer> gpuTemperatureCelsius() {
+    return none("nvmlDeviceGetTemperature");
+  }
+
+  @Override
+  public Optional<Integer> memoryTemperatureCelsius() {
+    return none("nvmlDeviceGetFieldValues");
+  }
+
+  @Override
+  public Optional<Integer> powerUsageMilliwatts() {
+    return none("nvmlDeviceGetPowerUsage");
+  }
+
+  @Override
+  public Optional<Integer> powerLimitMilliwatts() {
+    return none("nvmlDeviceGetEnforcedPowerLimit");
+  }
+
+  @Override
+  public Optional<Long> totalEnergyMillijoules() {
+    return none("nvmlDeviceGetTotalEnergyConsumption");
+  }
+
+  @Override
+  public Optional<Integer> clockMhz(ClockType type) {
+    return none("nvmlDeviceGetClockInfo");
+  }
+
+  @Override
+  public Optional<Integer> maxClockMhz(ClockType type) {
+    return none("nvmlDeviceGetMaxClockInfo");
+  }
+
+  @Override
+  public Optional<ClockEventReasons> clockEventReasons() {
+    return none("nvmlDeviceGetCurrentClocksEventReasons");
+  }
+
+  @Override
+  public Optional<Integer> fanSpeedPercent() {
+    return none("nvmlDeviceGetFanSpeed");
+  }
+
+  @Override
+  public Optional<Integer> pcieThroughputKBps(PcieCounter counter) {
+    return none("nvmlDeviceGetPcieThroughput");
+  }
+
+  @Override
+  public Optional<Integer> pcieReplayCounter() {
+    return none("nvmlDeviceGetPcieReplayCounter");
+  }
+
+  @Override
+  public Optional<EccMode> eccMode() {
+    return none("nvmlDeviceGetEccMode");
+  }
+
+  @Override
+  public Optional<Long> eccErrorCount(EccErrorType errorType, EccCounterType counterType) {
+    return none("nvmlDeviceGetTotalEccErrors");
+  }
+
+  @Override
+  public Optional<RetiredPages> retiredPages() {
+    return none("nvmlDeviceGetRetiredPages_v2");
+  }
+
+  @Override
+  public Optional<RemappedRows> remappedRows() {
+    return none("nvmlDeviceGetRemappedRows");
+  }
+
+  @Override
+  public Optional<Boolean> nvLinkActive(int link) {
+    return none("nvmlDeviceGetNvLinkState");
+  }
+
+  @Override
+  public Optional<PciInfo> nvLinkRemotePciInfo(int link) {
+    return none("nvmlDeviceGetNvLinkRemotePciInfo_v2");
+  }
+
+  @Override
+  public Optional<NvLinkThroughput> nvLinkThroughput(int link) {
+    return none("nvmlDeviceGetFieldValues");
   }
 }

@@ -1,7 +1,6 @@
 package io.gpuagent.nvml.sim;
 
 import io.gpuagent.nvml.EventSet;
-import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
@@ -12,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -30,11 +27,10 @@ public final class SimulatedNode implements Nvml {
   private final SimOptions options;
   private final Instant createdAt;
   private final SimIdentity identity;
-  private final Object lock = new Object();
   private final SimFaults faults = new SimFaults(this);
-  private final List<SimEventSet> eventSets = new CopyOnWriteArrayList<>();
+  private final SimCalls calls = new SimCalls(faults);
+  private final SimEventHub events = new SimEventHub(this);
   private final List<SimGpu> gpus = new ArrayList<>();
-  private volatile boolean initialized;
 
   private SimulatedNode(SimProfile profile, SimOptions options) {
     this.profile = profile;
@@ -79,23 +75,17 @@ public final class SimulatedNode implements Nvml {
    * @throws IllegalArgumentException for an unknown UUID or a fault that does not apply there
    */
   public void inject(String deviceUuid, SimFault fault) {
-    synchronized (lock) {
-      faults.inject(target(deviceUuid), fault);
-    }
+    calls.lockedRun(() -> faults.inject(target(deviceUuid), fault));
   }
 
   /** The faults in force, in injection order. */
   public List<ActiveFault> activeFaults() {
-    synchronized (lock) {
-      return faults.active();
-    }
+    return calls.locked(faults::active);
   }
 
   /** Ends every fault on one device: its processes exit, latency and lost go away. */
   public void clearFaults(String deviceUuid) {
-    synchronized (lock) {
-      faults.clear(target(deviceUuid));
-    }
+    calls.lockedRun(() -> faults.clear(target(deviceUuid)));
   }
 
   /**
@@ -105,63 +95,65 @@ public final class SimulatedNode implements Nvml {
    * @throws NvmlException IN_USE while compute processes run on the GPU or its MIG devices
    */
   public void resetGpu(String gpuUuid) {
-    synchronized (lock) {
-      SimFaults.Target target = target(gpuUuid);
-      if (target.instance().isPresent()) {
-        throw new IllegalArgumentException("resetGpu needs a GPU UUID, not MIG device " + gpuUuid);
-      }
-      SimGpu gpu = target.gpu();
-      if (!gpu.processes().isEmpty()) {
-        throw error(
-            "nvidia-smi --gpu-reset", NvmlReturn.IN_USE, "compute processes run on " + gpuUuid);
-      }
-      gpu.reset();
-      faults.afterReset(gpu);
+    calls.lockedRun(() -> reset(gpuUuid));
+  }
+
+  private void reset(String gpuUuid) {
+    SimDeviceRef target = target(gpuUuid);
+    if (target.instance().isPresent()) {
+      throw new IllegalArgumentException("resetGpu needs a GPU UUID, not MIG device " + gpuUuid);
     }
+    SimGpu gpu = target.gpu();
+    if (!gpu.processes().isEmpty()) {
+      throw SimCalls.error(
+          "nvidia-smi --gpu-reset", NvmlReturn.IN_USE, "compute processes run on " + gpuUuid);
+    }
+    gpu.reset();
+    faults.afterReset(gpu);
   }
 
   // ---- Nvml ----------------------------------------------------------------------------------
 
   @Override
   public void init() {
-    initialized = true;
+    calls.setInitialized(true);
   }
 
   @Override
   public void shutdown() {
-    initialized = false;
+    calls.setInitialized(false);
   }
 
   @Override
   public String driverVersion() {
-    requireInit("nvmlSystemGetDriverVersion");
+    calls.requireInit("nvmlSystemGetDriverVersion");
     return profile.driverVersion();
   }
 
   @Override
   public String nvmlVersion() {
-    requireInit("nvmlSystemGetNVMLVersion");
+    calls.requireInit("nvmlSystemGetNVMLVersion");
     return (profile.cudaDriverVersion() / 1000) + "." + profile.driverVersion();
   }
 
   @Override
   public int cudaDriverVersion() {
-    requireInit("nvmlSystemGetCudaDriverVersion_v2");
+    calls.requireInit("nvmlSystemGetCudaDriverVersion_v2");
     return profile.cudaDriverVersion();
   }
 
   @Override
   public int deviceCount() {
-    requireInit("nvmlDeviceGetCount_v2");
+    calls.requireInit("nvmlDeviceGetCount_v2");
     return gpus.size();
   }
 
   @Override
   public NvmlDevice deviceByIndex(int index) {
     String function = "nvmlDeviceGetHandleByIndex_v2";
-    requireInit(function);
+    calls.requireInit(function);
     if (index < 0 || index >= gpus.size()) {
-      throw error(
+      throw SimCalls.error(
           function, NvmlReturn.INVALID_ARGUMENT, "no GPU " + index + " (" + gpus.size() + " GPUs)");
     }
     SimGpu gpu = gpus.get(index);
@@ -174,12 +166,11 @@ public final class SimulatedNode implements Nvml {
   @Override
   public NvmlDevice deviceByUuid(String uuid) {
     String function = "nvmlDeviceGetHandleByUUID";
-    requireInit(function);
-    SimFaults.Target target;
-    synchronized (lock) {
-      target =
-          find(uuid).orElseThrow(() -> error(function, NvmlReturn.NOT_FOUND, "no device " + uuid));
-    }
+    calls.requireInit(function);
+    SimDeviceRef target =
+        calls
+            .locked(() -> SimDeviceRef.find(gpus, uuid))
+            .orElseThrow(() -> SimCalls.error(function, NvmlReturn.NOT_FOUND, "no device " + uuid));
     return call(
         function,
         target.gpu(),
@@ -196,16 +187,14 @@ public final class SimulatedNode implements Nvml {
           if (target.instance().map(SimComputeInstance::destroyed).orElse(false)) {
             throw new SimRefusal(NvmlReturn.NOT_FOUND, "no device " + uuid);
           }
-          return target.instance().isEmpty()
-              ? target.gpu().handle
-              : migHandle(target.instance().get());
+          return target.handle();
         });
   }
 
   @Override
   public TopologyLevel topologyCommonAncestor(NvmlDevice first, NvmlDevice second) {
     String function = "nvmlDeviceGetTopologyCommonAncestor";
-    requireInit(function);
+    calls.requireInit(function);
     SimGpu a = physicalGpu(function, first);
     SimGpu b = physicalGpu(function, second);
     return call(
@@ -222,75 +211,27 @@ public final class SimulatedNode implements Nvml {
 
   @Override
   public EventSet createEventSet() {
-    requireInit("nvmlEventSetCreate");
-    SimEventSet set = new SimEventSet(this);
-    eventSets.add(set);
-    return set;
+    calls.requireInit("nvmlEventSetCreate");
+    return events.create();
   }
 
   // ---- for the simulator's own classes --------------------------------------------------------
-
-  /**
-   * Runs one NVML call on a device: initialised or UNINITIALIZED, the device's injected latency
-   * (slept outside the lock), GPU_IS_LOST for a lost GPU, then {@code body} under the lock, its
-   * {@link SimRefusal}s reported as this function's NVML error.
-   */
-  <T> T call(String function, SimGpu gpu, Optional<SimComputeInstance> instance, Supplier<T> body) {
-    requireInit(function);
-    Duration delay;
-    synchronized (lock) {
-      delay = faults.latency(gpu, instance);
-    }
-    sleep(function, delay);
-    synchronized (lock) {
-      requireInit(function);
-      if (gpu.lost()) {
-        throw error(function, NvmlReturn.GPU_IS_LOST, gpu.uuid + " has fallen off the bus");
-      }
-      try {
-        return body.get();
-      } catch (SimRefusal refusal) {
-        throw error(function, refusal.code(), refusal.getMessage());
-      }
-    }
-  }
-
-  /** Adds event types of a GPU (or one MIG device) to a set; all or none, as NVML does. */
-  void register(
-      EventSet set,
-      SimGpu gpu,
-      Optional<SimComputeInstance> instance,
-      Set<EventType> types,
-      Set<EventType> supported) {
-    if (!(set instanceof SimEventSet simSet) || !simSet.belongsTo(this) || simSet.closed()) {
-      throw new SimRefusal(NvmlReturn.INVALID_ARGUMENT, "not an open event set of this node");
-    }
-    if (!supported.containsAll(types)) {
-      String uuid = instance.map(SimComputeInstance::uuid).orElse(gpu.uuid);
-      throw new SimRefusal(
-          NvmlReturn.NOT_SUPPORTED, uuid + " supports events " + supported + ", not " + types);
-    }
-    if (!types.isEmpty()) {
-      simSet.register(instance.isPresent() ? instance.get() : gpu, types);
-    }
-  }
-
-  void publish(SimGpu gpu, Optional<SimComputeInstance> instance, EventType type, long data) {
-    for (SimEventSet set : eventSets) {
-      set.offer(gpu, instance, type, data);
-    }
-  }
-
-  void eventSetClosed(SimEventSet set) {
-    eventSets.remove(set);
-  }
 
   void forgetDevice(String uuid) {
     faults.forget(uuid);
   }
 
+  SimEventHub events() {
+    return events;
+  }
+
+  /** Runs one NVML call on a device; see {@link SimCalls}. */
+  <T> T call(String function, SimGpu gpu, Optional<SimComputeInstance> instance, Supplier<T> body) {
+    return calls.call(function, gpu, instance, body);
+  }
+
   boolean initialized() {
-    return initialized;
+    return calls.initialized();
   }
 
   SimProfile profile() {
@@ -321,55 +262,12 @@ public final class SimulatedNode implements Nvml {
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
-  static NvmlException error(String function, NvmlReturn code, String detail) {
-    return new NvmlException(
-        function,
-        code,
-        function + " failed: " + code.nvmlName() + " (" + code.code() + "): " + detail);
-  }
-
-  private void requireInit(String function) {
-    if (!initialized) {
-      throw error(function, NvmlReturn.UNINITIALIZED, "call Nvml.init() first");
-    }
-  }
-
-  private static void sleep(String function, Duration delay) {
-    if (delay.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw error(function, NvmlReturn.UNKNOWN, "interrupted while the simulated device was slow");
-    }
-  }
-
-  private SimFaults.Target target(String uuid) {
-    return find(uuid)
+  private SimDeviceRef target(String uuid) {
+    return SimDeviceRef.find(gpus, uuid)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
                     "no device " + uuid + " on simulated node " + options.nodeName()));
-  }
-
-  private Optional<SimFaults.Target> find(String uuid) {
-    for (SimGpu gpu : gpus) {
-      if (gpu.uuid.equals(uuid)) {
-        return Optional.of(new SimFaults.Target(gpu, Optional.empty()));
-      }
-      for (SimComputeInstance ci : gpu.mig.map(MigLayout::migDevices).orElse(List.of())) {
-        if (ci.uuid().equals(uuid)) {
-          return Optional.of(new SimFaults.Target(gpu, Optional.of(ci)));
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static SimMigDevice migHandle(SimComputeInstance ci) {
-    return new SimMigDevice(ci, ci.gpu().mig.orElseThrow().migDevices().indexOf(ci));
   }
 
   private SimGpu physicalGpu(String function, NvmlDevice device) {
@@ -378,6 +276,7 @@ public final class SimulatedNode implements Nvml {
         return gpu;
       }
     }
-    throw error(function, NvmlReturn.INVALID_ARGUMENT, device + " is not a GPU of this node");
+    throw SimCalls.error(
+        function, NvmlReturn.INVALID_ARGUMENT, device + " is not a GPU of this node");
   }
 }
