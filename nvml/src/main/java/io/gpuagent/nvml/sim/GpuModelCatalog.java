@@ -5,6 +5,7 @@ import io.gpuagent.nvml.Brand;
 import io.gpuagent.nvml.ClockType;
 import io.gpuagent.nvml.ComputeCapability;
 import io.gpuagent.nvml.EventType;
+import io.gpuagent.nvml.NvmlDevice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -204,10 +205,27 @@ final class GpuModelCatalog {
               engines.integer("ofa")));
       engines.done();
       row.done();
+      checkRow(row, profiles.get(profiles.size() - 1));
     }
     GpuModel.MigSpec spec = new GpuModel.MigSpec(yaml.integer("maxDevices"), profiles);
     yaml.done();
     return spec;
+  }
+
+  /** A table row must describe something the 8 memory / 7 compute slice geometry can hold. */
+  private static void checkRow(YamlMap row, MigProfile profile) {
+    if (profile.computeSlices() < 1 || profile.computeSlices() > MigPlacementRules.COMPUTE_SLICES) {
+      throw row.error("computeSlices", "must be 1..7, got " + profile.computeSlices());
+    }
+    for (int start : profile.starts()) {
+      if (start < 0 || start + profile.memorySlices() > MigPlacementRules.MEMORY_SLICES) {
+        throw row.error("starts", "start " + start + " does not fit 8 memory slices");
+      }
+    }
+    if (profile.index() < 0 || profile.index() >= NvmlDevice.GPU_INSTANCE_PROFILE_INDEX_COUNT) {
+      throw row.error(
+          "index", "must be an NVML_GPU_INSTANCE_PROFILE_* index, got " + profile.index());
+    }
   }
 
   private static <E extends Enum<E>> E enumValue(YamlMap yaml, String key, Class<E> type) {

@@ -81,6 +81,9 @@ final class SimProfileLoader {
     yaml.done();
     checkBusIdsUnique(yaml, gpus);
     checkPcieTree(yaml, gpus);
+    if (fabric == SimProfile.NvLinkFabric.DIRECT && gpus.size() < 2) {
+      throw yaml.error("nvlink.fabric", "direct NVLinks need at least two GPUs");
+    }
     if (fabric != SimProfile.NvLinkFabric.NONE && switches < 1) {
       throw yaml.error("nvlink.switches", "must be at least 1, got " + switches);
     }
