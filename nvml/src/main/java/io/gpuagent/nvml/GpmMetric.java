@@ -1,6 +1,9 @@
 package io.gpuagent.nvml;
 
-/** {@code nvmlGpmMetricId_t} values gpu-agent reads. Activity metrics are 0–100 percent. */
+/**
+ * {@code nvmlGpmMetricId_t} values gpu-agent reads. Activity metrics are 0–100 percent; the PCIe
+ * metrics are MiB per second (nvml.h), so DCGM's {@code PROF_PCIE_*_BYTES} need × 1,048,576.
+ */
 public enum GpmMetric {
   GRAPHICS_UTIL(1),
   SM_UTIL(2),
@@ -14,9 +17,9 @@ public enum GpmMetric {
   FP64_UTIL(11),
   FP32_UTIL(12),
   FP16_UTIL(13),
-  /** Bytes per second. */
+  /** MiB per second. */
   PCIE_TX_PER_SEC(20),
-  /** Bytes per second. */
+  /** MiB per second. */
   PCIE_RX_PER_SEC(21);
 
   private final int id;

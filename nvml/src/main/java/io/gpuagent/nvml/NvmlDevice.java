@@ -98,7 +98,10 @@ public interface NvmlDevice {
 
   // ---- NVLink and topology -------------------------------------------------------------------
 
-  /** NVML's upper bound on links per GPU ({@code NVML_NVLINK_MAX_LINKS}). */
+  /**
+   * Links gpu-agent asks about per GPU: 18 on Hopper and Blackwell. (CUDA 13's nvml.h raised
+   * {@code NVML_NVLINK_MAX_LINKS} to 36 for future parts; links beyond a GPU's count read empty.)
+   */
   int MAX_NVLINKS = 18;
 
   /** Whether a link is up; empty when the GPU has no NVLink or no such link. */
@@ -130,7 +133,7 @@ public interface NvmlDevice {
 
   /**
    * Metrics between two samples of this device. Values are as NVML gives them: percentages
-   * 0–100 for activity metrics, bytes per second for PCIe. Metrics NVML could not compute are
+   * 0–100 for activity metrics, MiB per second for PCIe. Metrics NVML could not compute are
    * absent from the map.
    */
   Map<GpmMetric, Double> gpmMetrics(GpmSample earlier, GpmSample later, Set<GpmMetric> metrics);
@@ -191,8 +194,11 @@ public interface NvmlDevice {
 
   // ---- conveniences built on the calls above -------------------------------------------------
 
-  /** The number of {@code NVML_GPU_INSTANCE_PROFILE_*} indices NVML defines. */
-  int GPU_INSTANCE_PROFILE_INDEX_COUNT = 17;
+  /**
+   * The number of {@code NVML_GPU_INSTANCE_PROFILE_*} indices NVML defines (0x12 in CUDA 13's
+   * nvml.h; older drivers refuse the newest indices, which reads as "no such profile").
+   */
+  int GPU_INSTANCE_PROFILE_INDEX_COUNT = 18;
 
   /** Every GPU-instance profile this GPU offers, by profile index. */
   default List<GpuInstanceProfile> gpuInstanceProfiles() {

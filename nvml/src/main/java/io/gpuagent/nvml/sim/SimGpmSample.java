@@ -20,6 +20,7 @@ final class SimGpmSample implements GpmSample {
    * How the simulated work splits over the GPU's pipes, relative to overall activity: a mixed
    * training job, tensor-heavy, little FP64. GPM reports each pipe's share of the time.
    */
+  private static final double MIB = 1024.0 * 1024.0;
   private static final Map<GpmMetric, Double> SHARE_OF_ACTIVITY = new EnumMap<>(GpmMetric.class);
 
   static {
@@ -76,8 +77,9 @@ final class SimGpmSample implements GpmSample {
     for (GpmMetric metric : wanted) {
       double value =
           switch (metric) {
-            case PCIE_TX_PER_SEC -> (second.pcieTxBytes - first.pcieTxBytes) / interval;
-            case PCIE_RX_PER_SEC -> (second.pcieRxBytes - first.pcieRxBytes) / interval;
+            // nvml.h gives GPM's PCIe rates in MiB/s, not bytes/s.
+            case PCIE_TX_PER_SEC -> (second.pcieTxBytes - first.pcieTxBytes) / interval / MIB;
+            case PCIE_RX_PER_SEC -> (second.pcieRxBytes - first.pcieRxBytes) / interval / MIB;
             default -> activity * SHARE_OF_ACTIVITY.get(metric);
           };
       values.put(metric, value);
