@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running agent: NVML, the inventory and the HTTP server, started in that order of need and
- * stopped in reverse. The HTTP server comes up first so {@code /healthz} answers while NVML
- * starts; {@code /readyz} turns 200 once the first inventory is built.
+ * stopped in reverse. The HTTP server comes up first so {@code /healthz} answers while NVML starts;
+ * {@code /readyz} turns 200 once the first inventory is built.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -44,8 +44,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Starts the agent over {@code nvml} ({@code simulator} is the same object when simulating).
-   * On failure everything started so far is stopped again and the cause is thrown.
+   * Starts the agent over {@code nvml} ({@code simulator} is the same object when simulating). On
+   * failure everything started so far is stopped again and the cause is thrown.
    */
   public static Agent start(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
     Agent agent = new Agent(config, nvml);
@@ -119,7 +119,8 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("event=vertx-stop-failed error={}", e.getMessage());
     }
-    LOG.info("event=agent-stopped tookMs={}", Duration.ofNanos(System.nanoTime() - start).toMillis());
+    LOG.info(
+        "event=agent-stopped tookMs={}", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }
 
   private <T> T await(io.vertx.core.Future<T> future, String what) {
@@ -129,9 +130,11 @@ public final class Agent implements AutoCloseable {
           .toCompletableFuture()
           .get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("could not " + what + " within " + config.shutdownTimeout().toMillis() + "ms", e);
+      throw new IllegalStateException(
+          "could not " + what + " within " + config.shutdownTimeout().toMillis() + "ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while trying to " + what, e);

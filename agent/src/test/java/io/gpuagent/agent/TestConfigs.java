@@ -15,7 +15,8 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static AgentConfig simulated(String profile) {
-    return new ConfigLoader(Map.of(), new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
+    return new ConfigLoader(
+            Map.of(), new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
         .load(
             Optional.empty(),
             List.of(

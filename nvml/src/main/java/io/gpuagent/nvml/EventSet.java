@@ -7,8 +7,8 @@ import java.util.Optional;
 public interface EventSet extends AutoCloseable {
 
   /**
-   * Waits up to {@code timeout} for the next event ({@code nvmlEventSetWait_v2}); empty on
-   * timeout. Keep the timeout short so the waiting thread can stop promptly.
+   * Waits up to {@code timeout} for the next event ({@code nvmlEventSetWait_v2}); empty on timeout.
+   * Keep the timeout short so the waiting thread can stop promptly.
    */
   Optional<EventData> await(Duration timeout);
 

@@ -9,8 +9,8 @@ public interface GpuInstance {
   GpuInstanceInfo info();
 
   /**
-   * Compute-instance profile for one {@code NVML_COMPUTE_INSTANCE_PROFILE_*} index (0 = 1 slice,
-   * 1 = 2, 2 = 3, 3 = 4, 4 = 7, 5 = 8, 6 = 6); empty when it does not fit this instance.
+   * Compute-instance profile for one {@code NVML_COMPUTE_INSTANCE_PROFILE_*} index (0 = 1 slice, 1
+   * = 2, 2 = 3, 3 = 4, 4 = 7, 5 = 8, 6 = 6); empty when it does not fit this instance.
    */
   Optional<ComputeInstanceProfile> computeInstanceProfile(int profileIndex);
 

@@ -1,9 +1,9 @@
 package io.gpuagent.nvml;
 
 /**
- * GPU-instance profile info ({@code nvmlGpuInstanceProfileInfo_v2_t}). {@code id} is the profile
- * id used to create instances (19 = 1g, 20 = 1g+me, 15 = 1g double memory, 14 = 2g, 9 = 3g,
- * 5 = 4g, 0 = 7g); {@code name} is NVML's, e.g. {@code MIG 1g.10gb}.
+ * GPU-instance profile info ({@code nvmlGpuInstanceProfileInfo_v2_t}). {@code id} is the profile id
+ * used to create instances (19 = 1g, 20 = 1g+me, 15 = 1g double memory, 14 = 2g, 9 = 3g, 5 = 4g, 0
+ * = 7g); {@code name} is NVML's, e.g. {@code MIG 1g.10gb}.
  */
 public record GpuInstanceProfile(
     int id,

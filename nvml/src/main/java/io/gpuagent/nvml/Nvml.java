@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one way gpu-agent talks to GPUs. Two implementations: {@code JnaNvml} (the real
- * {@code libnvidia-ml.so.1}) and {@code sim.SimulatedNode}. Every method may throw {@link
- * NvmlException}; "not supported" is an empty {@code Optional}, never an exception.
+ * The one way gpu-agent talks to GPUs. Two implementations: {@code JnaNvml} (the real {@code
+ * libnvidia-ml.so.1}) and {@code sim.SimulatedNode}. Every method may throw {@link NvmlException};
+ * "not supported" is an empty {@code Optional}, never an exception.
  *
- * <p>Implementations are thread-safe: the sampler, the health watcher and HTTP handlers call
- * them concurrently.
+ * <p>Implementations are thread-safe: the sampler, the health watcher and HTTP handlers call them
+ * concurrently.
  */
 public interface Nvml extends AutoCloseable {
 

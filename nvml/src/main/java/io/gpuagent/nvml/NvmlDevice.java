@@ -12,7 +12,8 @@ import java.util.Set;
  * method asks the driver (or the simulator) each time.
  *
  * <p>Methods answering {@code Optional} return empty when NVML says NOT_SUPPORTED for this device.
- * Other failures throw {@link NvmlException}; {@link NvmlException#isDeviceLost()} tells a lost GPU.
+ * Other failures throw {@link NvmlException}; {@link NvmlException#isDeviceLost()} tells a lost
+ * GPU.
  */
 public interface NvmlDevice {
 
@@ -99,8 +100,8 @@ public interface NvmlDevice {
   // ---- NVLink and topology -------------------------------------------------------------------
 
   /**
-   * Links gpu-agent asks about per GPU: 18 on Hopper and Blackwell. (CUDA 13's nvml.h raised
-   * {@code NVML_NVLINK_MAX_LINKS} to 36 for future parts; links beyond a GPU's count read empty.)
+   * Links gpu-agent asks about per GPU: 18 on Hopper and Blackwell. (CUDA 13's nvml.h raised {@code
+   * NVML_NVLINK_MAX_LINKS} to 36 for future parts; links beyond a GPU's count read empty.)
    */
   int MAX_NVLINKS = 18;
 
@@ -132,9 +133,9 @@ public interface NvmlDevice {
   GpmSample gpmSample();
 
   /**
-   * Metrics between two samples of this device. Values are as NVML gives them: percentages
-   * 0–100 for activity metrics, MiB per second for PCIe. Metrics NVML could not compute are
-   * absent from the map.
+   * Metrics between two samples of this device. Values are as NVML gives them: percentages 0–100
+   * for activity metrics, MiB per second for PCIe. Metrics NVML could not compute are absent from
+   * the map.
    */
   Map<GpmMetric, Double> gpmMetrics(GpmSample earlier, GpmSample later, Set<GpmMetric> metrics);
 
@@ -144,8 +145,8 @@ public interface NvmlDevice {
   Optional<MigMode> migMode();
 
   /**
-   * Asks for MIG mode on or off. The change is pending until the GPU is reset; refused with
-   * IN_USE while compute processes run. Returns the activation status NVML reports.
+   * Asks for MIG mode on or off. The change is pending until the GPU is reset; refused with IN_USE
+   * while compute processes run. Returns the activation status NVML reports.
    */
   NvmlReturn setMigMode(boolean enabled);
 
@@ -167,8 +168,8 @@ public interface NvmlDevice {
   NvmlDevice parent();
 
   /**
-   * GPU-instance profile info for one {@code NVML_GPU_INSTANCE_PROFILE_*} index (0 = 1 slice,
-   * 1 = 2 slices, …); empty when that profile does not exist on this GPU.
+   * GPU-instance profile info for one {@code NVML_GPU_INSTANCE_PROFILE_*} index (0 = 1 slice, 1 = 2
+   * slices, …); empty when that profile does not exist on this GPU.
    */
   Optional<GpuInstanceProfile> gpuInstanceProfile(int profileIndex);
 

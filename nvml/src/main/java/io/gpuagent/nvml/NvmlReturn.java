@@ -40,7 +40,8 @@ public enum NvmlReturn {
   UNKNOWN(999);
 
   private static final Map<Integer, NvmlReturn> BY_CODE =
-      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(r -> r.code, Function.identity()));
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(r -> r.code, Function.identity()));
 
   private final int code;
 

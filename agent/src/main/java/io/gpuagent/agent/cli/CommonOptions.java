@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 
 /** Flags shared by {@code run} and {@code devices}; each overrides one configuration key. */
 final class CommonOptions {
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (also $GPU_AGENT_CONFIG).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML config file (also $GPU_AGENT_CONFIG).")
   Path config;
 
   @Option(
@@ -32,7 +35,10 @@ final class CommonOptions {
   @Option(names = "--log-format", paramLabel = "text|json", description = "Log line format.")
   String logFormat;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug, trace.")
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description = "error, warn, info, debug, trace.")
   String logLevel;
 
   List<FlagValue> flags() {
@@ -45,7 +51,8 @@ final class CommonOptions {
     return flags;
   }
 
-  static void add(List<FlagValue> flags, String flag, io.gpuagent.agent.config.ConfigKey<?> key, String value) {
+  static void add(
+      List<FlagValue> flags, String flag, io.gpuagent.agent.config.ConfigKey<?> key, String value) {
     if (value != null) {
       flags.add(new FlagValue(flag, key, value));
     }
@@ -55,7 +62,8 @@ final class CommonOptions {
   AgentConfig load(CliEnvironment env, List<FlagValue> extraFlags) {
     List<FlagValue> all = new ArrayList<>(flags());
     all.addAll(extraFlags);
-    return new ConfigLoader(env.variables(), new HashSet<>(SimulatedNode.builtInProfiles()), env.hostName())
+    return new ConfigLoader(
+            env.variables(), new HashSet<>(SimulatedNode.builtInProfiles()), env.hostName())
         .load(Optional.ofNullable(config), all);
   }
 }

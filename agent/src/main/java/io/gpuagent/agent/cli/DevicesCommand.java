@@ -36,7 +36,10 @@ final class DevicesCommand implements Callable<Integer> {
     AgentConfig config = common.load(env, List.of());
     // Only warnings and errors here: stdout is the answer.
     LogSetup.apply(config.logFormat(), common.logLevel == null ? "warn" : config.logLevel());
-    Nvml nvml = NvmlFactory.simulator(config).<Nvml>map(node -> node).orElseGet(() -> NvmlFactory.real(config));
+    Nvml nvml =
+        NvmlFactory.simulator(config)
+            .<Nvml>map(node -> node)
+            .orElseGet(() -> NvmlFactory.real(config));
     nvml.init();
     try (nvml) {
       Inventory inventory = new InventoryReader(nvml, Clock.systemUTC()).read();

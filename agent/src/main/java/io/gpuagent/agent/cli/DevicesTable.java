@@ -23,7 +23,9 @@ final class DevicesTable {
             inventory.nvmlVersion(),
             InventoryJson.cudaVersion(inventory.cudaDriverVersion()),
             inventory.gpus().size() + inventory.lostGpus().size()));
-    out.append(String.format(Locale.ROOT, ROW, "IDX", "UUID", "NAME", "PCI BUS ID", "NUMA", "MEMORY", "MIG"));
+    out.append(
+        String.format(
+            Locale.ROOT, ROW, "IDX", "UUID", "NAME", "PCI BUS ID", "NUMA", "MEMORY", "MIG"));
     for (Gpu gpu : inventory.gpus()) {
       out.append(
           String.format(
@@ -72,7 +74,9 @@ final class DevicesTable {
     }
     String now = gpu.migEnabled() ? "on" : "off";
     boolean pending = gpu.migMode().get().pending();
-    return pending == gpu.migEnabled() ? now : now + " (" + (pending ? "on" : "off") + " after reset)";
+    return pending == gpu.migEnabled()
+        ? now
+        : now + " (" + (pending ? "on" : "off") + " after reset)";
   }
 
   private static String gib(long bytes) {

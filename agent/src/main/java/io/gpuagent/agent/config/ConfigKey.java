@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One configuration key: its dotted path in the YAML file, its type, its default and what it
- * does. The environment variable name is derived: {@code metrics.interval} → {@code
+ * One configuration key: its dotted path in the YAML file, its type, its default and what it does.
+ * The environment variable name is derived: {@code metrics.interval} → {@code
  * GPU_AGENT_METRICS_INTERVAL}, {@code nodeName} → {@code GPU_AGENT_NODE_NAME}.
  */
 public record ConfigKey<T>(

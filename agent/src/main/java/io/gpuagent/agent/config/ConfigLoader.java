@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 /**
  * Builds the {@link AgentConfig} from, lowest to highest precedence: defaults, the YAML file, the
  * environment ({@code GPU_AGENT_…}) and command-line flags. Everything is validated before the
- * agent starts anything; the first mistake becomes a {@link ConfigException} naming the source,
- * the key and the value.
+ * agent starts anything; the first mistake becomes a {@link ConfigException} naming the source, the
+ * key and the value.
  */
 public final class ConfigLoader {
   /** Names the config file when no {@code --config} flag is given. */
@@ -92,7 +92,10 @@ public final class ConfigLoader {
     flatten("", map, flat, path);
     if (!flat.containsKey(ConfigSchema.SCHEMA_VERSION.path())) {
       throw new ConfigException(
-          path + ": key 'version' is missing (this agent reads version " + ConfigSchema.VERSION + ")");
+          path
+              + ": key 'version' is missing (this agent reads version "
+              + ConfigSchema.VERSION
+              + ")");
     }
     flat.forEach((keyPath, raw) -> put(values, ConfigSchema.BY_PATH.get(keyPath), raw, path + ":"));
   }
@@ -137,7 +140,8 @@ public final class ConfigLoader {
             });
   }
 
-  private static void put(Map<ConfigKey<?>, Object> values, ConfigKey<?> key, Object raw, String source) {
+  private static void put(
+      Map<ConfigKey<?>, Object> values, ConfigKey<?> key, Object raw, String source) {
     try {
       values.put(key, key.type().parse(raw));
     } catch (IllegalArgumentException e) {
@@ -148,7 +152,9 @@ public final class ConfigLoader {
 
   private void checkProfile(Map<ConfigKey<?>, Object> values, Optional<Path> file) {
     String profile = (String) values.get(ConfigSchema.SIMULATE_PROFILE);
-    if (profile.isBlank() || builtInProfiles.contains(profile) || Files.isRegularFile(Path.of(profile))) {
+    if (profile.isBlank()
+        || builtInProfiles.contains(profile)
+        || Files.isRegularFile(Path.of(profile))) {
       return;
     }
     throw new ConfigException(

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every configuration key gpu-agent knows, in one table: the loader validates against it, the
- * environment names come from it and {@code docs/configuration.md} documents it (a test keeps
- * the two in step). A key not listed here is an error wherever it appears.
+ * environment names come from it and {@code docs/configuration.md} documents it (a test keeps the
+ * two in step). A key not listed here is an error wherever it appears.
  */
 public final class ConfigSchema {
   /** The only schema version this agent reads. */

@@ -39,7 +39,8 @@ final class KeySuggestion {
       current[0] = i;
       for (int j = 1; j <= y.length(); j++) {
         int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

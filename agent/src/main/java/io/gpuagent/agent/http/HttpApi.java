@@ -23,7 +23,12 @@ public final class HttpApi {
     router.get("/healthz").handler(ctx -> text(ctx, 200, "ok"));
     router
         .get("/readyz")
-        .handler(ctx -> text(ctx, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready" : "not ready"));
+        .handler(
+            ctx ->
+                text(
+                    ctx,
+                    ready.getAsBoolean() ? 200 : 503,
+                    ready.getAsBoolean() ? "ready" : "not ready"));
     router
         .get("/api/v1/devices")
         .handler(
@@ -33,19 +38,35 @@ public final class HttpApi {
                     .ifPresentOrElse(
                         current -> json(ctx, 200, InventoryJson.of(nodeName, current)),
                         () -> error(ctx, 503, "inventory not built yet")));
-    router.errorHandler(404, ctx -> error(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> error(ctx, 413, "request body larger than " + MAX_BODY_BYTES + " bytes"));
-    router.errorHandler(500, ctx -> error(ctx, 500, "internal error: " + String.valueOf(ctx.failure())));
+    router.errorHandler(
+        404,
+        ctx -> error(ctx, 404, "no route " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        405,
+        ctx ->
+            error(
+                ctx,
+                405,
+                "method " + ctx.request().method() + " not allowed on " + ctx.request().path()));
+    router.errorHandler(
+        413, ctx -> error(ctx, 413, "request body larger than " + MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(
+        500, ctx -> error(ctx, 500, "internal error: " + String.valueOf(ctx.failure())));
     return router;
   }
 
   static void text(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(body + "\n");
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "text/plain; charset=utf-8")
+        .end(body + "\n");
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 
   static void error(RoutingContext ctx, int status, String message) {

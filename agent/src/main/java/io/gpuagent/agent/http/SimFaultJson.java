@@ -50,7 +50,11 @@ final class SimFaultJson {
     Set<String> allowed = FIELDS.get(kind);
     if (allowed == null) {
       throw new IllegalArgumentException(
-          "unknown fault '" + kind + "' (known: " + String.join(", ", new TreeSet<>(FIELDS.keySet())) + ")");
+          "unknown fault '"
+              + kind
+              + "' (known: "
+              + String.join(", ", new TreeSet<>(FIELDS.keySet()))
+              + ")");
     }
     for (String field : body.fieldNames()) {
       if (!field.equals("device") && !field.equals("fault") && !allowed.contains(field)) {
@@ -60,7 +64,9 @@ final class SimFaultJson {
     SimFault fault =
         switch (kind) {
           case "xid" -> new SimFault.Xid(requiredInt(body, "xid"));
-          case "ecc" -> new SimFault.EccErrors(optionalLong(body, "corrected"), optionalLong(body, "uncorrected"));
+          case "ecc" ->
+              new SimFault.EccErrors(
+                  optionalLong(body, "corrected"), optionalLong(body, "uncorrected"));
           case "row-remap-pending" -> new SimFault.RowRemapPending();
           case "row-remap-failure" -> new SimFault.RowRemapFailure();
           case "lost" -> new SimFault.Lost();

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Simulation-only routes: inject, list and clear faults, reset a GPU. Each change goes through
- * the one inventory rebuild path so the API shows its effect at once.
+ * Simulation-only routes: inject, list and clear faults, reset a GPU. Each change goes through the
+ * one inventory rebuild path so the API shows its effect at once.
  */
 public final class SimFaultRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(SimFaultRoutes.class);
@@ -67,7 +67,11 @@ public final class SimFaultRoutes {
         () -> {
           String uuid = resolve(request.device());
           node.inject(uuid, request.fault());
-          LOG.info("event=sim-fault-injected uuid={} fault={} parameters={}", uuid, request.fault().kind(), request.fault().parameters());
+          LOG.info(
+              "event=sim-fault-injected uuid={} fault={} parameters={}",
+              uuid,
+              request.fault().kind(),
+              request.fault().parameters());
           inventory.rebuild();
           ActiveFault injected =
               node.activeFaults().stream()

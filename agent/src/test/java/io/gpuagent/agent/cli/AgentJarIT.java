@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged {@code gpu-agent.jar}, run as users run it: a separate JVM, real exit codes. */
 @Timeout(120)
 class AgentJarIT {
-  private static final Path JAR = Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
   private static final Pattern READY = Pattern.compile("event=agent-ready .*port=(\\d+)");
 
   @TempDir Path dir;
@@ -51,8 +52,10 @@ class AgentJarIT {
 
   private static Result run(Map<String, String> env, String... args) throws Exception {
     Process process = java(env, args).start();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    CompletableFuture<String> out =
+        CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
     return new Result(process.exitValue(), out.get(), err.get().lines().toList());
   }
@@ -73,7 +76,10 @@ class AgentJarIT {
     JsonArray devices = new JsonObject(result.out()).getJsonArray("devices");
     assertThat(devices).hasSize(4);
     long withMig =
-        devices.stream().map(JsonObject.class::cast).filter(gpu -> !gpu.getJsonArray("migDevices").isEmpty()).count();
+        devices.stream()
+            .map(JsonObject.class::cast)
+            .filter(gpu -> !gpu.getJsonArray("migDevices").isEmpty())
+            .count();
     assertThat(withMig).isEqualTo(2);
     JsonObject mig = devices.getJsonObject(0).getJsonArray("migDevices").getJsonObject(0);
     assertThat(mig.getString("profile")).matches("\\d+g\\.\\d+gb(\\+me)?");
@@ -85,7 +91,8 @@ class AgentJarIT {
     Result result = run(Map.of(), "devices", "--simulate", "h100x8");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out().lines().filter(line -> line.contains("NVIDIA H100 80GB HBM3"))).hasSize(8);
+    assertThat(result.out().lines().filter(line -> line.contains("NVIDIA H100 80GB HBM3")))
+        .hasSize(8);
   }
 
   @Test
@@ -95,7 +102,9 @@ class AgentJarIT {
 
     assertOneLineUsageError(
         run(Map.of(), "run", "--simulate", "h100x8", "--port", "0", "--config", config.toString()),
-        "gpu-agent: config error: " + config + ": unknown key 'http.prot' (did you mean 'http.port'?)");
+        "gpu-agent: config error: "
+            + config
+            + ": unknown key 'http.prot' (did you mean 'http.port'?)");
   }
 
   @Test
@@ -105,7 +114,9 @@ class AgentJarIT {
 
     assertOneLineUsageError(
         run(Map.of(), "run", "--simulate", "h100x8", "--port", "0", "--config", config.toString()),
-        "gpu-agent: config error: " + config + ": key 'metrics.interval': value '-5s' must not be negative");
+        "gpu-agent: config error: "
+            + config
+            + ": key 'metrics.interval': value '-5s' must not be negative");
   }
 
   @Test
@@ -123,13 +134,17 @@ class AgentJarIT {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.errLines()).hasSize(1);
-    assertThat(result.errLines().get(0)).startsWith("gpu-agent: Unknown option").contains("'--colour'");
+    assertThat(result.errLines().get(0))
+        .startsWith("gpu-agent: Unknown option")
+        .contains("'--colour'");
   }
 
   @Test
   void missingNvmlLibraryIsOneSentenceAndExitOne() throws Exception {
     Result result =
-        run(Map.of("GPU_AGENT_NVML_LIBRARY", dir.resolve("libnvidia-ml.so.1").toString()), "devices");
+        run(
+            Map.of("GPU_AGENT_NVML_LIBRARY", dir.resolve("libnvidia-ml.so.1").toString()),
+            "devices");
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.errLines())
@@ -179,7 +194,8 @@ class AgentJarIT {
 
   private static void drain(Process process, List<String> log) {
     try (BufferedReader stderr =
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       stderr.lines().forEach(log::add);
     } catch (IOException | java.io.UncheckedIOException e) {
       log.add("(stderr closed: " + e.getMessage() + ")");

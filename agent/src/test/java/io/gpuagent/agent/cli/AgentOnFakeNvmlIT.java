@@ -14,14 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The packaged agent on the real NVML path: {@code JnaNvml} loading the native fake
- * {@code libnvidia-ml.so.1} (built by the nvml module), as it would load the driver's library.
+ * The packaged agent on the real NVML path: {@code JnaNvml} loading the native fake {@code
+ * libnvidia-ml.so.1} (built by the nvml module), as it would load the driver's library.
  */
 @Timeout(120)
 class AgentOnFakeNvmlIT {
-  private static final Path JAR = Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
   private static final Path FAKE =
-      Path.of(System.getProperty("fake.nvml.library", "../nvml/target/fake-nvml/libnvidia-ml.so.1"));
+      Path.of(
+          System.getProperty("fake.nvml.library", "../nvml/target/fake-nvml/libnvidia-ml.so.1"));
 
   @BeforeAll
   static void fakeIsBuilt() {
@@ -41,7 +43,9 @@ class AgentOnFakeNvmlIT {
                 "devices",
                 "--json"));
     builder.environment().keySet().removeIf(name -> name.startsWith("GPU_AGENT_"));
-    builder.environment().put("GPU_AGENT_NVML_LIBRARY", FAKE.toAbsolutePath().normalize().toString());
+    builder
+        .environment()
+        .put("GPU_AGENT_NVML_LIBRARY", FAKE.toAbsolutePath().normalize().toString());
     Process process = builder.start();
     CompletableFuture<String> err =
         CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
@@ -52,18 +56,21 @@ class AgentOnFakeNvmlIT {
     JsonObject inventory = new JsonObject(out);
     JsonArray devices = inventory.getJsonArray("devices");
     assertThat(devices).hasSize(3);
-    assertThat(devices.getJsonObject(0).getString("uuid")).isEqualTo("GPU-0a0a0a0a-0000-4000-8000-000000000000");
+    assertThat(devices.getJsonObject(0).getString("uuid"))
+        .isEqualTo("GPU-0a0a0a0a-0000-4000-8000-000000000000");
     assertThat(devices.getJsonObject(0).getString("name")).startsWith("NVIDIA Fake H100 80GB HBM3");
     assertThat(devices.getJsonObject(0).getString("pciBusId")).isEqualTo("00000011:1A:03.0");
     assertThat(devices.getJsonObject(0).getInteger("numaNode")).isEqualTo(3);
     assertThat(devices.getJsonObject(1).getBoolean("migEnabled")).isTrue();
     assertThat(devices.getJsonObject(1).getJsonArray("migDevices")).isNotEmpty();
-    assertThat(devices.getJsonObject(1).getJsonArray("migDevices").getJsonObject(0).getString("uuid"))
+    assertThat(
+            devices.getJsonObject(1).getJsonArray("migDevices").getJsonObject(0).getString("uuid"))
         .startsWith("MIG-");
     assertThat(devices.getJsonObject(2).getValue("numaNode")).isNull();
     JsonArray lost = inventory.getJsonArray("lostDevices");
     assertThat(lost).hasSize(1);
-    assertThat(lost.getJsonObject(0).getString("uuid")).isEqualTo("GPU-3d3d3d3d-3333-4333-8333-333333333333");
+    assertThat(lost.getJsonObject(0).getString("uuid"))
+        .isEqualTo("GPU-3d3d3d3d-3333-4333-8333-333333333333");
     assertThat(lost.getJsonObject(0).getString("error")).isEqualTo("NVML_ERROR_GPU_IS_LOST");
     assertThat(err.get().lines()).anyMatch(line -> line.contains("event=gpu-unreadable index=3"));
   }

@@ -73,7 +73,9 @@ class ConfigLoaderTest {
     AgentConfig envOnly = loader(env).load(Optional.of(path), List.of());
     AgentConfig withFlag =
         loader(env)
-            .load(Optional.of(path), List.of(new FlagValue("--port", ConfigSchema.HTTP_PORT, "9700")));
+            .load(
+                Optional.of(path),
+                List.of(new FlagValue("--port", ConfigSchema.HTTP_PORT, "9700")));
 
     assertThat(envOnly.httpPort()).isEqualTo(9600);
     assertThat(envOnly.logFormat()).isEqualTo("json");
@@ -218,7 +220,8 @@ class ConfigLoaderTest {
                 loader(Map.of())
                     .load(
                         Optional.empty(),
-                        List.of(new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, "h200x8"))))
+                        List.of(
+                            new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, "h200x8"))))
         .hasMessage(
             "key 'simulate.profile': value 'h200x8' is neither a built-in profile"
                 + " (a100-mig, h100x8, pcie-mixed) nor a profile file");
@@ -233,7 +236,9 @@ class ConfigLoaderTest {
         loader(Map.of())
             .load(
                 Optional.empty(),
-                List.of(new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, profile.toString())));
+                List.of(
+                    new FlagValue(
+                        "--simulate", ConfigSchema.SIMULATE_PROFILE, profile.toString())));
 
     assertThat(config.simulateProfile()).contains(profile.toString());
   }

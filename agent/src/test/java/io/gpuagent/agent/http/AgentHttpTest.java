@@ -28,7 +28,8 @@ class AgentHttpTest {
 
   private Agent start(String profile, boolean simRoutes) {
     AgentConfig config = TestConfigs.simulated(profile);
-    SimulatedNode node = SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));
+    SimulatedNode node =
+        SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));
     agent = Agent.start(config, node, simRoutes ? Optional.of(node) : Optional.empty());
     return agent;
   }
@@ -137,7 +138,12 @@ class AgentHttpTest {
     start("h100x8", true);
 
     HttpResponse<String> response =
-        send("POST", "/api/v1/sim/faults", "{\"device\":\"" + devices().getJsonObject(3).getString("uuid") + "\",\"fault\":\"xid\",\"xid\":79}");
+        send(
+            "POST",
+            "/api/v1/sim/faults",
+            "{\"device\":\""
+                + devices().getJsonObject(3).getString("uuid")
+                + "\",\"fault\":\"xid\",\"xid\":79}");
 
     assertThat(response.statusCode()).isEqualTo(201);
     assertThat(new JsonObject(response.body()).getInteger("xid")).isEqualTo(79);

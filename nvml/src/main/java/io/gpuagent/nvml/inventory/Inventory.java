@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the node has, read once from NVML and then shared read-only: the GPUs that answer, their
- * MIG devices, and the GPUs that were lost while reading. Rebuilt as a whole on any change.
+ * What the node has, read once from NVML and then shared read-only: the GPUs that answer, their MIG
+ * devices, and the GPUs that were lost while reading. Rebuilt as a whole on any change.
  */
 public record Inventory(
     String driverVersion,

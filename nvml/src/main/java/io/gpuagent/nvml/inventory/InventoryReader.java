@@ -36,8 +36,8 @@ public final class InventoryReader {
   }
 
   /**
-   * Reads the inventory; a GPU lost so badly that NVML no longer gives its handle keeps the
-   * UUID {@code previous} knew at its index, so it can still be named.
+   * Reads the inventory; a GPU lost so badly that NVML no longer gives its handle keeps the UUID
+   * {@code previous} knew at its index, so it can still be named.
    */
   public Inventory read(Optional<Inventory> previous) {
     List<Gpu> gpus = new ArrayList<>();

@@ -19,9 +19,7 @@ public final class DeviceStructures {
   private DeviceStructures() {}
 
   /** {@code nvmlPciInfo_t} (the layout {@code nvmlDeviceGetPciInfo_v3} fills). */
-  @FieldOrder({
-    "busIdLegacy", "domain", "bus", "device", "pciDeviceId", "pciSubSystemId", "busId"
-  })
+  @FieldOrder({"busIdLegacy", "domain", "bus", "device", "pciDeviceId", "pciSubSystemId", "busId"})
   public static class PciInfo extends Structure {
     public byte[] busIdLegacy = new byte[PCI_BUS_ID_LEGACY_SIZE];
     public int domain;
@@ -67,7 +65,13 @@ public final class DeviceStructures {
    * valueType} names from native memory.
    */
   @FieldOrder({
-    "fieldId", "scopeId", "timestamp", "latencyUsec", "valueType", "nvmlReturn", "value"
+    "fieldId",
+    "scopeId",
+    "timestamp",
+    "latencyUsec",
+    "valueType",
+    "nvmlReturn",
+    "value"
   })
   public static class FieldValue extends Structure {
     static final int TYPE_DOUBLE = 0;

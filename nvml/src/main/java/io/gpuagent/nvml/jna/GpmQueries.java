@@ -41,8 +41,8 @@ final class GpmQueries {
   }
 
   /**
-   * The metrics NVML could compute between two samples; one whose own return code is not SUCCESS
-   * is left out. NOT_SUPPORTED for the whole call gives an empty map.
+   * The metrics NVML could compute between two samples; one whose own return code is not SUCCESS is
+   * left out. NOT_SUPPORTED for the whole call gives an empty map.
    */
   static Map<GpmMetric, Double> metrics(
       NvmlLibrary functions, GpmSample earlier, GpmSample later, Set<GpmMetric> wanted) {

@@ -27,8 +27,8 @@ import io.gpuagent.nvml.Utilization;
 import java.util.Optional;
 
 /**
- * A GPU or MIG device: identity, telemetry and memory-health counters. NVLink, processes, GPM,
- * MIG and events are answered by {@link DeviceHandle}, which it extends.
+ * A GPU or MIG device: identity, telemetry and memory-health counters. NVLink, processes, GPM, MIG
+ * and events are answered by {@link DeviceHandle}, which it extends.
  */
 final class JnaDevice extends DeviceHandle {
 
@@ -284,8 +284,7 @@ final class JnaDevice extends DeviceHandle {
     IntByReference pending = new IntByReference();
     IntByReference failure = new IntByReference();
     int rc =
-        functions()
-            .nvmlDeviceGetRemappedRows(handle, correctable, uncorrectable, pending, failure);
+        functions().nvmlDeviceGetRemappedRows(handle, correctable, uncorrectable, pending, failure);
     if (!supported("nvmlDeviceGetRemappedRows", rc)) {
       return Optional.empty();
     }

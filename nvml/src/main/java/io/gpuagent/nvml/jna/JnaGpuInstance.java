@@ -52,8 +52,7 @@ final class JnaGpuInstance implements GpuInstance {
         nvml.functions()
             .nvmlGpuInstanceGetComputeInstanceProfileInfo(
                 handle, profileIndex, ENGINE_PROFILE_SHARED, info);
-    if (rc == INVALID_ARGUMENT
-        || !supported("nvmlGpuInstanceGetComputeInstanceProfileInfo", rc)) {
+    if (rc == INVALID_ARGUMENT || !supported("nvmlGpuInstanceGetComputeInstanceProfileInfo", rc)) {
       return Optional.empty();
     }
     return Optional.of(
@@ -82,8 +81,7 @@ final class JnaGpuInstance implements GpuInstance {
   public List<ComputeInstance> computeInstances(int profileId) {
     Memory handles = new Memory((long) MigQueries.INSTANCE_CAPACITY * Native.POINTER_SIZE);
     IntByReference count = new IntByReference(MigQueries.INSTANCE_CAPACITY);
-    int rc =
-        nvml.functions().nvmlGpuInstanceGetComputeInstances(handle, profileId, handles, count);
+    int rc = nvml.functions().nvmlGpuInstanceGetComputeInstances(handle, profileId, handles, count);
     if (!supported("nvmlGpuInstanceGetComputeInstances", rc)) {
       return List.of();
     }

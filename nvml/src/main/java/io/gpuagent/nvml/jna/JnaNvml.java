@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link Nvml} over NVIDIA's {@code libnvidia-ml.so.1} through JNA. The library is opened by the
  * first {@link #init()}, never earlier, so a node without the driver fails with one sentence.
- * Thread-safe: NVML itself is, and this class keeps its own state in volatile fields and
- * concurrent maps.
+ * Thread-safe: NVML itself is, and this class keeps its own state in volatile fields and concurrent
+ * maps.
  */
 public final class JnaNvml implements Nvml {
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A fault (or a simulated process) injected into a simulated device at run time. Targeted at a
- * GPU UUID or a MIG device UUID; a fault on a MIG device is reported with that instance's
- * GPU-instance and compute-instance ids, as the hardware does.
+ * A fault (or a simulated process) injected into a simulated device at run time. Targeted at a GPU
+ * UUID or a MIG device UUID; a fault on a MIG device is reported with that instance's GPU-instance
+ * and compute-instance ids, as the hardware does.
  */
 public sealed interface SimFault {
 

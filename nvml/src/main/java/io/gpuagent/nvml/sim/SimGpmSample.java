@@ -21,6 +21,7 @@ final class SimGpmSample implements GpmSample {
    * training job, tensor-heavy, little FP64. GPM reports each pipe's share of the time.
    */
   private static final double MIB = 1024.0 * 1024.0;
+
   private static final Map<GpmMetric, Double> SHARE_OF_ACTIVITY = new EnumMap<>(GpmMetric.class);
 
   static {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InventoryReaderTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
   private SimulatedNode node;
 
@@ -37,13 +38,15 @@ class InventoryReaderTest {
     assertThat(inventory.lostGpus()).isEmpty();
     assertThat(inventory.gpus()).extracting(Gpu::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
     assertThat(inventory.gpus()).extracting(Gpu::uuid).doesNotHaveDuplicates();
-    assertThat(inventory.gpus()).allSatisfy(gpu -> {
-      assertThat(gpu.name()).isEqualTo("NVIDIA H100 80GB HBM3");
-      assertThat(gpu.memoryTotalBytes()).isEqualTo(85520809984L);
-      assertThat(gpu.pciDeviceId()).isEqualTo(0x233010DE);
-      assertThat(gpu.migEnabled()).isFalse();
-      assertThat(gpu.migDevices()).isEmpty();
-    });
+    assertThat(inventory.gpus())
+        .allSatisfy(
+            gpu -> {
+              assertThat(gpu.name()).isEqualTo("NVIDIA H100 80GB HBM3");
+              assertThat(gpu.memoryTotalBytes()).isEqualTo(85520809984L);
+              assertThat(gpu.pciDeviceId()).isEqualTo(0x233010DE);
+              assertThat(gpu.migEnabled()).isFalse();
+              assertThat(gpu.migDevices()).isEmpty();
+            });
     assertThat(inventory.builtAt()).isEqualTo(CLOCK.instant());
   }
 
@@ -60,11 +63,14 @@ class InventoryReaderTest {
             org.assertj.core.groups.Tuple.tuple("1g.10gb", new Placement(2, 1)),
             org.assertj.core.groups.Tuple.tuple("1g.10gb", new Placement(3, 1)),
             org.assertj.core.groups.Tuple.tuple("3g.40gb", new Placement(4, 4)));
-    assertThat(gpu0.migDevices()).allSatisfy(mig -> {
-      assertThat(mig.uuid()).matches("MIG-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-      assertThat(mig.memoryTotalBytes()).isPositive().isLessThan(gpu0.memoryTotalBytes());
-    });
-    assertThat(inventory.gpus().get(1).migDevices()).extracting(MigDevice::profile)
+    assertThat(gpu0.migDevices())
+        .allSatisfy(
+            mig -> {
+              assertThat(mig.uuid()).matches("MIG-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+              assertThat(mig.memoryTotalBytes()).isPositive().isLessThan(gpu0.memoryTotalBytes());
+            });
+    assertThat(inventory.gpus().get(1).migDevices())
+        .extracting(MigDevice::profile)
         .containsExactlyInAnyOrder("4g.40gb", "2g.20gb", "1g.10gb");
     assertThat(inventory.gpus().get(2).migEnabled()).isFalse();
     assertThat(inventory.gpus().get(2).migMode()).isPresent();
@@ -89,11 +95,14 @@ class InventoryReaderTest {
     Inventory after = new InventoryReader(node, CLOCK).read(Optional.of(before));
 
     assertThat(after.gpus()).hasSize(7).extracting(Gpu::uuid).doesNotContain(uuid);
-    assertThat(after.lostGpus()).singleElement().satisfies(lost -> {
-      assertThat(lost.index()).isEqualTo(3);
-      assertThat(lost.uuid()).contains(uuid);
-      assertThat(lost.error().nvmlName()).isEqualTo("NVML_ERROR_GPU_IS_LOST");
-    });
+    assertThat(after.lostGpus())
+        .singleElement()
+        .satisfies(
+            lost -> {
+              assertThat(lost.index()).isEqualTo(3);
+              assertThat(lost.uuid()).contains(uuid);
+              assertThat(lost.error().nvmlName()).isEqualTo("NVML_ERROR_GPU_IS_LOST");
+            });
     assertThat(after.uuidAt(3)).contains(uuid);
     assertThat(after.knows(uuid)).isTrue();
   }

@@ -148,8 +148,7 @@ class JnaDeviceRefusalsTest {
 
     try (EventSet events = nvml.createEventSet()) {
       assertThatThrownBy(() -> lost.registerEvents(events, Set.of(EventType.XID_CRITICAL_ERROR)))
-          .isInstanceOfSatisfying(
-              NvmlException.class, e -> assertThat(e.isDeviceLost()).isTrue());
+          .isInstanceOfSatisfying(NvmlException.class, e -> assertThat(e.isDeviceLost()).isTrue());
     }
   }
 }

@@ -112,8 +112,7 @@ class JnaDeviceTelemetryTest {
   void clockEventReasonsUseTheCurrentSymbol() {
     assertThat(gpu.clockEventReasons())
         .map(ClockEventReasons::reasons)
-        .contains(
-            EnumSet.of(Reason.GPU_IDLE, Reason.SW_POWER_CAP, Reason.HW_THERMAL_SLOWDOWN));
+        .contains(EnumSet.of(Reason.GPU_IDLE, Reason.SW_POWER_CAP, Reason.HW_THERMAL_SLOWDOWN));
     assertThat(fake.fake_nvml_calls("nvmlDeviceGetCurrentClocksEventReasons")).isEqualTo(1);
     assertThat(fake.fake_nvml_calls("nvmlDeviceGetCurrentClocksThrottleReasons")).isZero();
   }
@@ -167,8 +166,7 @@ class JnaDeviceTelemetryTest {
       assertThat(oldGpu.clockEventReasons())
           .map(ClockEventReasons::reasons)
           .contains(EnumSet.of(Reason.HW_SLOWDOWN, Reason.SW_THERMAL_SLOWDOWN));
-      assertThat(oldFake.fake_nvml_calls("nvmlDeviceGetCurrentClocksThrottleReasons"))
-          .isEqualTo(1);
+      assertThat(oldFake.fake_nvml_calls("nvmlDeviceGetCurrentClocksThrottleReasons")).isEqualTo(1);
     }
   }
 }

@@ -125,8 +125,7 @@ class JnaEventSetTest {
     try (EventSet events = nvml.createEventSet()) {
       assertThatThrownBy(() -> gpu.registerEvents(events, Set.of(EventType.PSTATE)))
           .isInstanceOfSatisfying(
-              NvmlException.class,
-              e -> assertThat(e.code()).isEqualTo(NvmlReturn.NOT_SUPPORTED));
+              NvmlException.class, e -> assertThat(e.code()).isEqualTo(NvmlReturn.NOT_SUPPORTED));
     }
   }
 
