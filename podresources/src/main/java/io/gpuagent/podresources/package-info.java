@@ -1,0 +1,2 @@
+/** Client of the kubelet podresources API v1. */
+package io.gpuagent.podresources;
