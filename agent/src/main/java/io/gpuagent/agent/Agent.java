@@ -74,11 +74,11 @@ public final class Agent implements AutoCloseable {
     server =
         await(
             vertx
-                .createHttpServer(new HttpServerOptions().setHost(config.httpHost()))
+                .createHttpServer(new HttpServerOptions().setHost(config.http().host()))
                 .requestHandler(router)
-                .listen(config.httpPort()),
-            "start the HTTP server on " + config.httpHost() + ":" + config.httpPort());
-    LOG.info("event=http-listening host={} port={}", config.httpHost(), server.actualPort());
+                .listen(config.http().port()),
+            "start the HTTP server on " + config.http().host() + ":" + config.http().port());
+    LOG.info("event=http-listening host={} port={}", config.http().host(), server.actualPort());
   }
 
   public int port() {

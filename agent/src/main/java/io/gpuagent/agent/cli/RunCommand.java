@@ -26,6 +26,18 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 9400).")
   String port;
 
+  @Option(
+      names = "--device-plugin-dir",
+      paramLabel = "DIR",
+      description = "Kubelet device-plugin directory (default /var/lib/kubelet/device-plugins).")
+  String devicePluginDir;
+
+  @Option(
+      names = "--mig-strategy",
+      paramLabel = "none|single|mixed",
+      description = "How MIG devices are advertised.")
+  String migStrategy;
+
   RunCommand(CliEnvironment env) {
     this.env = env;
   }
@@ -34,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     List<io.gpuagent.agent.config.ConfigLoader.FlagValue> extra = new ArrayList<>();
     CommonOptions.add(extra, "--port", ConfigSchema.HTTP_PORT, port);
+    CommonOptions.add(
+        extra, "--device-plugin-dir", ConfigSchema.DEVICE_PLUGIN_DIR, devicePluginDir);
+    CommonOptions.add(
+        extra, "--mig-strategy", ConfigSchema.DEVICE_PLUGIN_MIG_STRATEGY, migStrategy);
     AgentConfig config = common.load(env, extra);
     LogSetup.apply(config.logFormat(), config.logLevel());
     Optional<SimulatedNode> simulator = NvmlFactory.simulator(config);

@@ -1,39 +1,105 @@
 package io.gpuagent.agent.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** The validated configuration the agent runs with. Built only by {@link ConfigLoader}. */
 public record AgentConfig(
     String nodeName,
-    String httpHost,
-    int httpPort,
+    Http http,
     String logFormat,
     String logLevel,
     Optional<String> simulateProfile,
     long simulateSeed,
     String nvmlLibrary,
-    Duration metricsInterval,
+    DevicePlugin devicePlugin,
+    PodResources podResources,
+    Metrics metrics,
     Duration shutdownTimeout) {
 
+  /** The HTTP server; TLS and auth are off when their files are not set. */
+  public record Http(
+      String host,
+      int port,
+      Optional<Path> tlsCertFile,
+      Optional<Path> tlsKeyFile,
+      Optional<Path> bearerTokenFile,
+      Optional<String> basicUsername,
+      Optional<Path> basicPasswordFile) {}
+
+  /** The kubelet device-plugin side. */
+  public record DevicePlugin(
+      boolean enabled,
+      Path dir,
+      String migStrategy,
+      List<String> deviceListStrategies,
+      boolean passDeviceSpecs,
+      Optional<String> driverCapabilities,
+      boolean preStartRequired,
+      String resourcePrefix,
+      Map<String, String> resourceRenames) {}
+
+  /** The kubelet podresources client. */
+  public record PodResources(boolean enabled, Path socket, Duration interval) {}
+
+  /** The DCGM-compatible exporter. */
+  public record Metrics(boolean enabled, Duration interval, Optional<Path> countersFile) {}
+
   static AgentConfig from(Map<ConfigKey<?>, Object> values) {
-    String profile = get(values, ConfigSchema.SIMULATE_PROFILE);
+    Values v = new Values(values);
     return new AgentConfig(
-        get(values, ConfigSchema.NODE_NAME),
-        get(values, ConfigSchema.HTTP_HOST),
-        get(values, ConfigSchema.HTTP_PORT),
-        get(values, ConfigSchema.LOG_FORMAT),
-        get(values, ConfigSchema.LOG_LEVEL),
-        profile.isBlank() ? Optional.empty() : Optional.of(profile),
-        get(values, ConfigSchema.SIMULATE_SEED),
-        get(values, ConfigSchema.NVML_LIBRARY),
-        get(values, ConfigSchema.METRICS_INTERVAL),
-        get(values, ConfigSchema.SHUTDOWN_TIMEOUT));
+        v.get(ConfigSchema.NODE_NAME),
+        new Http(
+            v.get(ConfigSchema.HTTP_HOST),
+            v.get(ConfigSchema.HTTP_PORT),
+            v.path(ConfigSchema.HTTP_TLS_CERT_FILE),
+            v.path(ConfigSchema.HTTP_TLS_KEY_FILE),
+            v.path(ConfigSchema.HTTP_AUTH_BEARER_TOKEN_FILE),
+            v.text(ConfigSchema.HTTP_AUTH_BASIC_USERNAME),
+            v.path(ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE)),
+        v.get(ConfigSchema.LOG_FORMAT),
+        v.get(ConfigSchema.LOG_LEVEL),
+        v.text(ConfigSchema.SIMULATE_PROFILE),
+        v.get(ConfigSchema.SIMULATE_SEED),
+        v.get(ConfigSchema.NVML_LIBRARY),
+        new DevicePlugin(
+            v.get(ConfigSchema.DEVICE_PLUGIN_ENABLED),
+            Path.of(v.get(ConfigSchema.DEVICE_PLUGIN_DIR)),
+            v.get(ConfigSchema.DEVICE_PLUGIN_MIG_STRATEGY),
+            v.get(ConfigSchema.DEVICE_PLUGIN_DEVICE_LIST_STRATEGY),
+            v.get(ConfigSchema.DEVICE_PLUGIN_PASS_DEVICE_SPECS),
+            v.text(ConfigSchema.DEVICE_PLUGIN_DRIVER_CAPABILITIES),
+            v.get(ConfigSchema.DEVICE_PLUGIN_PRE_START_REQUIRED),
+            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_PREFIX),
+            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_RENAMES)),
+        new PodResources(
+            v.get(ConfigSchema.POD_RESOURCES_ENABLED),
+            Path.of(v.get(ConfigSchema.POD_RESOURCES_SOCKET)),
+            v.get(ConfigSchema.POD_RESOURCES_INTERVAL)),
+        new Metrics(
+            v.get(ConfigSchema.METRICS_ENABLED),
+            v.get(ConfigSchema.METRICS_INTERVAL),
+            v.path(ConfigSchema.METRICS_COUNTERS_FILE)),
+        v.get(ConfigSchema.SHUTDOWN_TIMEOUT));
   }
 
-  @SuppressWarnings("unchecked") // values are stored by the key that parsed them
-  private static <T> T get(Map<ConfigKey<?>, Object> values, ConfigKey<T> key) {
-    return (T) values.get(key);
+  /** Typed access to the loader's values; an empty string means "not set". */
+  private record Values(Map<ConfigKey<?>, Object> values) {
+    @SuppressWarnings("unchecked") // values are stored by the key that parsed them
+    <T> T get(ConfigKey<T> key) {
+      return (T) values.get(key);
+    }
+
+    Optional<String> text(ConfigKey<String> key) {
+      String value = get(key);
+      return value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    Optional<Path> path(ConfigKey<String> key) {
+      return text(key).map(Path::of);
+    }
   }
 }

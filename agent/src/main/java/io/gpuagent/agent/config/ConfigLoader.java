@@ -62,6 +62,18 @@ public final class ConfigLoader {
     }
     values.computeIfAbsent(ConfigSchema.NODE_NAME, key -> hostName.get());
     checkProfile(values, file);
+    checkTogether(values, ConfigSchema.HTTP_TLS_CERT_FILE, ConfigSchema.HTTP_TLS_KEY_FILE);
+    checkTogether(
+        values, ConfigSchema.HTTP_AUTH_BASIC_USERNAME, ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE);
+    for (ConfigKey<String> key :
+        List.of(
+            ConfigSchema.HTTP_TLS_CERT_FILE,
+            ConfigSchema.HTTP_TLS_KEY_FILE,
+            ConfigSchema.HTTP_AUTH_BEARER_TOKEN_FILE,
+            ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE,
+            ConfigSchema.METRICS_COUNTERS_FILE)) {
+      checkReadable(values, key);
+    }
     return AgentConfig.from(values);
   }
 
@@ -164,6 +176,30 @@ public final class ConfigLoader {
             + "' is neither a built-in profile ("
             + String.join(", ", new java.util.TreeSet<>(builtInProfiles))
             + ") nor a profile file");
+  }
+
+  /** Two keys that only make sense together, like a certificate and its key. */
+  private static void checkTogether(
+      Map<ConfigKey<?>, Object> values, ConfigKey<String> first, ConfigKey<String> second) {
+    boolean hasFirst = !((String) values.get(first)).isBlank();
+    boolean hasSecond = !((String) values.get(second)).isBlank();
+    if (hasFirst != hasSecond) {
+      throw new ConfigException(
+          "keys '"
+              + first.path()
+              + "' and '"
+              + second.path()
+              + "' must be set together (only '"
+              + (hasFirst ? first.path() : second.path())
+              + "' is set)");
+    }
+  }
+
+  private static void checkReadable(Map<ConfigKey<?>, Object> values, ConfigKey<String> key) {
+    String file = (String) values.get(key);
+    if (!file.isBlank() && !Files.isReadable(Path.of(file))) {
+      throw new ConfigException("key '" + key.path() + "': file '" + file + "' cannot be read");
+    }
   }
 
   private static String firstLine(String message) {

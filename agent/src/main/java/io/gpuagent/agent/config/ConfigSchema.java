@@ -76,13 +76,128 @@ public final class ConfigSchema {
           "metrics.interval",
           new ValueType.MinDuration(Duration.ofMillis(100)),
           Optional.of(Duration.ofSeconds(5)),
-          "How often the metrics sampler reads NVML (read by the exporter; validated now).");
+          "How often the metrics sampler reads NVML; a scrape renders the latest sample.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       new ConfigKey<>(
           "shutdown.timeout",
           new ValueType.MinDuration(Duration.ofMillis(100)),
           Optional.of(Duration.ofSeconds(4)),
           "Longest a clean shutdown may take after SIGTERM before the agent gives up waiting.");
+
+  public static final ConfigKey<String> HTTP_TLS_CERT_FILE =
+      new ConfigKey<>(
+          "http.tls.certFile",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "PEM certificate chain; with `http.tls.keyFile`, serves HTTPS instead of HTTP.");
+  public static final ConfigKey<String> HTTP_TLS_KEY_FILE =
+      new ConfigKey<>(
+          "http.tls.keyFile",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "PEM private key of `http.tls.certFile`.");
+  public static final ConfigKey<String> HTTP_AUTH_BEARER_TOKEN_FILE =
+      new ConfigKey<>(
+          "http.auth.bearerTokenFile",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "File holding a bearer token every request must send (except `/healthz`, `/readyz`).");
+  public static final ConfigKey<String> HTTP_AUTH_BASIC_USERNAME =
+      new ConfigKey<>(
+          "http.auth.basicUsername",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "Basic-auth user name; with `http.auth.basicPasswordFile`.");
+  public static final ConfigKey<String> HTTP_AUTH_BASIC_PASSWORD_FILE =
+      new ConfigKey<>(
+          "http.auth.basicPasswordFile",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "File holding the basic-auth password.");
+  public static final ConfigKey<Boolean> DEVICE_PLUGIN_ENABLED =
+      new ConfigKey<>(
+          "devicePlugin.enabled",
+          new ValueType.Flag(),
+          Optional.of(true),
+          "Advertise GPUs to the kubelet through the device-plugin API.");
+  public static final ConfigKey<String> DEVICE_PLUGIN_DIR =
+      new ConfigKey<>(
+          "devicePlugin.dir",
+          new ValueType.Text(false),
+          Optional.of("/var/lib/kubelet/device-plugins"),
+          "The kubelet's device-plugin directory (holds `kubelet.sock` and our sockets).");
+  public static final ConfigKey<String> DEVICE_PLUGIN_MIG_STRATEGY =
+      new ConfigKey<>(
+          "devicePlugin.migStrategy",
+          new ValueType.OneOf(List.of("none", "single", "mixed")),
+          Optional.of("none"),
+          "How MIG devices are advertised (as NVIDIA's plugin: none, single, mixed).");
+  public static final ConfigKey<List<String>> DEVICE_PLUGIN_DEVICE_LIST_STRATEGY =
+      new ConfigKey<>(
+          "devicePlugin.deviceListStrategy",
+          new ValueType.SubsetOf(List.of("envvar", "volume-mounts", "cdi-annotations", "cdi-cri")),
+          Optional.of(List.of("envvar")),
+          "How Allocate tells the container runtime which devices a container gets.");
+  public static final ConfigKey<Boolean> DEVICE_PLUGIN_PASS_DEVICE_SPECS =
+      new ConfigKey<>(
+          "devicePlugin.passDeviceSpecs",
+          new ValueType.Flag(),
+          Optional.of(false),
+          "Also return /dev/nvidia* device specs from Allocate.");
+  public static final ConfigKey<String> DEVICE_PLUGIN_DRIVER_CAPABILITIES =
+      new ConfigKey<>(
+          "devicePlugin.driverCapabilities",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "If set, Allocate adds NVIDIA_DRIVER_CAPABILITIES with this value (e.g. `compute,utility`).");
+  public static final ConfigKey<Boolean> DEVICE_PLUGIN_PRE_START_REQUIRED =
+      new ConfigKey<>(
+          "devicePlugin.preStartRequired",
+          new ValueType.Flag(),
+          Optional.of(false),
+          "Ask the kubelet to call PreStartContainer (a no-op today).");
+  public static final ConfigKey<String> DEVICE_PLUGIN_RESOURCE_PREFIX =
+      new ConfigKey<>(
+          "devicePlugin.resourcePrefix",
+          new ValueType.Text(false),
+          Optional.of("nvidia.com"),
+          "Domain of advertised resource names.");
+  public static final ConfigKey<Map<String, String>> DEVICE_PLUGIN_RESOURCE_RENAMES =
+      new ConfigKey<>(
+          "devicePlugin.resourceRenames",
+          new ValueType.NameMap(),
+          Optional.of(Map.of()),
+          "Renames of resources by short name, e.g. `gpu: gpu-h100`, `mig-1g.10gb: small`.");
+  public static final ConfigKey<Boolean> POD_RESOURCES_ENABLED =
+      new ConfigKey<>(
+          "podResources.enabled",
+          new ValueType.Flag(),
+          Optional.of(true),
+          "Learn which pod holds which device from the kubelet's podresources API.");
+  public static final ConfigKey<String> POD_RESOURCES_SOCKET =
+      new ConfigKey<>(
+          "podResources.socket",
+          new ValueType.Text(false),
+          Optional.of("/var/lib/kubelet/pod-resources/kubelet.sock"),
+          "The kubelet's podresources socket.");
+  public static final ConfigKey<Duration> POD_RESOURCES_INTERVAL =
+      new ConfigKey<>(
+          "podResources.interval",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Optional.of(Duration.ofSeconds(10)),
+          "How often pod assignments are refreshed.");
+  public static final ConfigKey<Boolean> METRICS_ENABLED =
+      new ConfigKey<>(
+          "metrics.enabled",
+          new ValueType.Flag(),
+          Optional.of(true),
+          "Serve DCGM-compatible metrics on `GET /metrics`.");
+  public static final ConfigKey<String> METRICS_COUNTERS_FILE =
+      new ConfigKey<>(
+          "metrics.countersFile",
+          new ValueType.Text(true),
+          Optional.of(""),
+          "A dcgm-exporter counters CSV choosing the fields; empty: the built-in default set.");
 
   public static final List<ConfigKey<?>> KEYS =
       List.of(
@@ -94,8 +209,27 @@ public final class ConfigSchema {
           LOG_LEVEL,
           SIMULATE_PROFILE,
           SIMULATE_SEED,
+          HTTP_TLS_CERT_FILE,
+          HTTP_TLS_KEY_FILE,
+          HTTP_AUTH_BEARER_TOKEN_FILE,
+          HTTP_AUTH_BASIC_USERNAME,
+          HTTP_AUTH_BASIC_PASSWORD_FILE,
           NVML_LIBRARY,
+          DEVICE_PLUGIN_ENABLED,
+          DEVICE_PLUGIN_DIR,
+          DEVICE_PLUGIN_MIG_STRATEGY,
+          DEVICE_PLUGIN_DEVICE_LIST_STRATEGY,
+          DEVICE_PLUGIN_PASS_DEVICE_SPECS,
+          DEVICE_PLUGIN_DRIVER_CAPABILITIES,
+          DEVICE_PLUGIN_PRE_START_REQUIRED,
+          DEVICE_PLUGIN_RESOURCE_PREFIX,
+          DEVICE_PLUGIN_RESOURCE_RENAMES,
+          POD_RESOURCES_ENABLED,
+          POD_RESOURCES_SOCKET,
+          POD_RESOURCES_INTERVAL,
+          METRICS_ENABLED,
           METRICS_INTERVAL,
+          METRICS_COUNTERS_FILE,
           SHUTDOWN_TIMEOUT);
 
   static final Map<String, ConfigKey<?>> BY_PATH =

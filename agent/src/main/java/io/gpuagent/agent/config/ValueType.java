@@ -1,8 +1,11 @@
 package io.gpuagent.agent.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -133,6 +136,105 @@ public sealed interface ValueType<T> {
     @Override
     public String describe() {
       return "duration (`250ms`, `5s`, `1m`, `1h`), at least " + min.toMillis() + "ms";
+    }
+  }
+
+  /** {@code true} or {@code false}. */
+  record Flag() implements ValueType<Boolean> {
+    @Override
+    public Boolean parse(Object raw) {
+      if (raw instanceof Boolean b) {
+        return b;
+      }
+      if (raw instanceof String s && (s.trim().equals("true") || s.trim().equals("false"))) {
+        return Boolean.parseBoolean(s.trim());
+      }
+      throw new IllegalArgumentException("must be true or false");
+    }
+
+    @Override
+    public String describe() {
+      return "boolean";
+    }
+  }
+
+  /**
+   * A list of words from {@code choices}: a YAML list, or a comma-separated string (environment and
+   * flags). At least one; no repeats.
+   */
+  record SubsetOf(List<String> choices) implements ValueType<List<String>> {
+    @Override
+    public List<String> parse(Object raw) {
+      List<Object> items;
+      if (raw instanceof List<?> list) {
+        items = new ArrayList<>(list);
+      } else if (raw instanceof String s) {
+        items = new ArrayList<>(List.of((Object[]) s.split(",", -1)));
+      } else {
+        throw new IllegalArgumentException("must be a list of " + String.join(", ", choices));
+      }
+      List<String> values = new ArrayList<>();
+      OneOf one = new OneOf(choices);
+      for (Object item : items) {
+        String value = one.parse(item instanceof String text ? text.trim() : item);
+        if (values.contains(value)) {
+          throw new IllegalArgumentException("lists '" + value + "' twice");
+        }
+        values.add(value);
+      }
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException(
+            "must name at least one of " + String.join(", ", choices));
+      }
+      return List.copyOf(values);
+    }
+
+    @Override
+    public String describe() {
+      return "list of `" + String.join("`, `", choices) + "`";
+    }
+  }
+
+  /**
+   * A mapping of names to names: a YAML mapping, or {@code a=b,c=d} (environment and flags). Keys
+   * and values are non-empty words of letters, digits, '.', '-' and '_'.
+   */
+  record NameMap() implements ValueType<Map<String, String>> {
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._+-]*";
+
+    @Override
+    public Map<String, String> parse(Object raw) {
+      Map<String, String> result = new LinkedHashMap<>();
+      if (raw instanceof Map<?, ?> map) {
+        map.forEach((key, value) -> put(result, String.valueOf(key), String.valueOf(value)));
+      } else if (raw instanceof String s) {
+        for (String pair : s.split(",")) {
+          if (pair.isBlank()) {
+            continue;
+          }
+          String[] parts = pair.split("=", 2);
+          if (parts.length != 2) {
+            throw new IllegalArgumentException("must be name=name pairs separated by commas");
+          }
+          put(result, parts[0].trim(), parts[1].trim());
+        }
+      } else {
+        throw new IllegalArgumentException("must be a mapping of names to names");
+      }
+      return Map.copyOf(result);
+    }
+
+    private static void put(Map<String, String> result, String key, String value) {
+      if (!key.matches(NAME) || !value.matches(NAME)) {
+        throw new IllegalArgumentException(
+            "has an entry '" + key + "' -> '" + value + "' that is not a plain name");
+      }
+      result.put(key, value);
+    }
+
+    @Override
+    public String describe() {
+      return "mapping of names";
     }
   }
 }

@@ -32,10 +32,10 @@ class ConfigLoaderTest {
   void defaultsApplyWithoutFileEnvironmentOrFlags() {
     AgentConfig config = loader(Map.of()).load(Optional.empty(), List.of());
 
-    assertThat(config.httpPort()).isEqualTo(9400);
-    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.http().port()).isEqualTo(9400);
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
     assertThat(config.nodeName()).isEqualTo("host-1");
-    assertThat(config.metricsInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.metrics().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.simulateProfile()).isEmpty();
     assertThat(config.logFormat()).isEqualTo("text");
   }
@@ -59,8 +59,8 @@ class ConfigLoaderTest {
     AgentConfig config = loader(Map.of()).load(Optional.of(path), List.of());
 
     assertThat(config.nodeName()).isEqualTo("gpu-node-7");
-    assertThat(config.httpPort()).isEqualTo(9500);
-    assertThat(config.metricsInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.http().port()).isEqualTo(9500);
+    assertThat(config.metrics().interval()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.simulateProfile()).contains("a100-mig");
     assertThat(config.simulateSeed()).isEqualTo(42);
   }
@@ -77,9 +77,9 @@ class ConfigLoaderTest {
                 Optional.of(path),
                 List.of(new FlagValue("--port", ConfigSchema.HTTP_PORT, "9700")));
 
-    assertThat(envOnly.httpPort()).isEqualTo(9600);
+    assertThat(envOnly.http().port()).isEqualTo(9600);
     assertThat(envOnly.logFormat()).isEqualTo("json");
-    assertThat(withFlag.httpPort()).isEqualTo(9700);
+    assertThat(withFlag.http().port()).isEqualTo(9700);
   }
 
   @Test
@@ -89,7 +89,7 @@ class ConfigLoaderTest {
     AgentConfig config =
         loader(Map.of("GPU_AGENT_CONFIG", path.toString())).load(Optional.empty(), List.of());
 
-    assertThat(config.httpPort()).isEqualTo(9501);
+    assertThat(config.http().port()).isEqualTo(9501);
   }
 
   @Test
@@ -254,6 +254,95 @@ class ConfigLoaderTest {
   void emptyFileMeansDefaults() throws IOException {
     Path path = file("");
 
-    assertThat(loader(Map.of()).load(Optional.of(path), List.of()).httpPort()).isEqualTo(9400);
+    assertThat(loader(Map.of()).load(Optional.of(path), List.of()).http().port()).isEqualTo(9400);
+  }
+
+  @Test
+  void devicePluginSettingsParseFromFileListsAndMappings() throws IOException {
+    Path path =
+        file(
+            """
+            version: 1
+            devicePlugin:
+              migStrategy: mixed
+              deviceListStrategy: [envvar, cdi-cri]
+              passDeviceSpecs: true
+              resourceRenames:
+                gpu: gpu-h100
+                mig-1g.10gb: small
+            """);
+
+    AgentConfig.DevicePlugin plugin =
+        loader(Map.of()).load(Optional.of(path), List.of()).devicePlugin();
+
+    assertThat(plugin.migStrategy()).isEqualTo("mixed");
+    assertThat(plugin.deviceListStrategies()).containsExactly("envvar", "cdi-cri");
+    assertThat(plugin.passDeviceSpecs()).isTrue();
+    assertThat(plugin.resourceRenames())
+        .containsEntry("gpu", "gpu-h100")
+        .containsEntry("mig-1g.10gb", "small");
+    assertThat(plugin.dir()).isEqualTo(Path.of("/var/lib/kubelet/device-plugins"));
+  }
+
+  @Test
+  void listsAndMappingsParseFromTheEnvironment() {
+    AgentConfig config =
+        loader(
+                Map.of(
+                    "GPU_AGENT_DEVICE_PLUGIN_DEVICE_LIST_STRATEGY",
+                        "volume-mounts, cdi-annotations",
+                    "GPU_AGENT_DEVICE_PLUGIN_RESOURCE_RENAMES", "gpu=accel",
+                    "GPU_AGENT_POD_RESOURCES_ENABLED", "false"))
+            .load(Optional.empty(), List.of());
+
+    assertThat(config.devicePlugin().deviceListStrategies())
+        .containsExactly("volume-mounts", "cdi-annotations");
+    assertThat(config.devicePlugin().resourceRenames()).isEqualTo(Map.of("gpu", "accel"));
+    assertThat(config.podResources().enabled()).isFalse();
+  }
+
+  @Test
+  void unknownDeviceListStrategyIsRejected() throws IOException {
+    Path path = file("version: 1\ndevicePlugin:\n  deviceListStrategy: [envvar, magic]\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(
+            path
+                + ": key 'devicePlugin.deviceListStrategy': value '[envvar, magic]' must be one of"
+                + " envvar, volume-mounts, cdi-annotations, cdi-cri");
+  }
+
+  @Test
+  void booleanMustBeTrueOrFalse() throws IOException {
+    Path path = file("version: 1\ndevicePlugin:\n  enabled: yes please\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(
+            path + ": key 'devicePlugin.enabled': value 'yes please' must be true or false");
+  }
+
+  @Test
+  void tlsCertificateWithoutKeyIsRejected() throws IOException {
+    Path cert = dir.resolve("tls.crt");
+    Files.writeString(cert, "x");
+    Path path = file("version: 1\nhttp:\n  tls:\n    certFile: " + cert + "\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(
+            "keys 'http.tls.certFile' and 'http.tls.keyFile' must be set together (only"
+                + " 'http.tls.certFile' is set)");
+  }
+
+  @Test
+  void unreadableTokenFileIsRejected() {
+    assertThatThrownBy(
+            () ->
+                loader(
+                        Map.of(
+                            "GPU_AGENT_HTTP_AUTH_BEARER_TOKEN_FILE",
+                            dir.resolve("none").toString()))
+                    .load(Optional.empty(), List.of()))
+        .hasMessage(
+            "key 'http.auth.bearerTokenFile': file '" + dir.resolve("none") + "' cannot be read");
   }
 }
