@@ -1,6 +1,7 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.http.AccessControl;
 import io.gpuagent.agent.http.HttpApi;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.nvml.Nvml;
@@ -9,6 +10,7 @@ import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,16 +71,33 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startHttp(Optional<SimulatedNode> simulator) {
-    Router router = HttpApi.router(vertx, config.nodeName(), inventory, ready::get);
+    Router router =
+        HttpApi.router(
+            vertx, config.nodeName(), inventory, ready::get, AccessControl.from(config.http()));
     simulator.ifPresent(node -> new SimFaultRoutes(vertx, node, inventory).addTo(router));
     server =
         await(
             vertx
-                .createHttpServer(new HttpServerOptions().setHost(config.http().host()))
+                .createHttpServer(serverOptions(config.http()))
                 .requestHandler(router)
                 .listen(config.http().port()),
             "start the HTTP server on " + config.http().host() + ":" + config.http().port());
     LOG.info("event=http-listening host={} port={}", config.http().host(), server.actualPort());
+  }
+
+  /** gzip when the client asks; HTTPS when a certificate is configured. */
+  private static HttpServerOptions serverOptions(AgentConfig.Http http) {
+    HttpServerOptions options =
+        new HttpServerOptions().setHost(http.host()).setCompressionSupported(true);
+    if (http.tlsCertFile().isPresent() && http.tlsKeyFile().isPresent()) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(http.tlsCertFile().get().toString())
+                  .setKeyPath(http.tlsKeyFile().get().toString()));
+    }
+    return options;
   }
 
   public int port() {

@@ -15,8 +15,13 @@ public final class TestConfigs {
   private TestConfigs() {}
 
   public static AgentConfig simulated(String profile) {
+    return simulated(profile, Map.of());
+  }
+
+  /** Also takes {@code GPU_AGENT_…} environment variables, e.g. for TLS or auth files. */
+  public static AgentConfig simulated(String profile, Map<String, String> environment) {
     return new ConfigLoader(
-            Map.of(), new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
+            environment, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
         .load(
             Optional.empty(),
             List.of(

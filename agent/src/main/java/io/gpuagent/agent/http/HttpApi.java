@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,8 +19,13 @@ public final class HttpApi {
   private HttpApi() {}
 
   public static Router router(
-      Vertx vertx, String nodeName, NodeInventory inventory, BooleanSupplier ready) {
+      Vertx vertx,
+      String nodeName,
+      NodeInventory inventory,
+      BooleanSupplier ready,
+      Optional<AccessControl> access) {
     Router router = Router.router(vertx);
+    access.ifPresent(handler -> router.route().handler(handler));
     router.get("/healthz").handler(ctx -> text(ctx, 200, "ok"));
     router
         .get("/readyz")

@@ -1,0 +1,131 @@
+package io.gpuagent.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpuagent.agent.Agent;
+import io.gpuagent.agent.TestConfigs;
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.nvml.sim.SimOptions;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS and authentication of the HTTP server, over a real port. */
+class AgentAccessTest {
+  @TempDir Path dir;
+  private Agent agent;
+
+  private void start(Map<String, String> env) {
+    AgentConfig config = TestConfigs.simulated("h100x8", env);
+    SimulatedNode node =
+        SimulatedNode.load("h100x8", new SimOptions("test-node", 1, Clock.systemUTC()));
+    agent = Agent.start(config, node, Optional.of(node));
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+  }
+
+  private HttpResponse<String> get(HttpClient client, String scheme, String path, String auth)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + agent.port() + path));
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void bearerTokenGuardsEveryRouteButTheProbes() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cret\n");
+    start(Map.of("GPU_AGENT_HTTP_AUTH_BEARER_TOKEN_FILE", token.toString()));
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertThat(get(http, "http", "/api/v1/devices", null).statusCode()).isEqualTo(401);
+    assertThat(get(http, "http", "/api/v1/devices", "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(get(http, "http", "/api/v1/devices", "Bearer s3cret").statusCode()).isEqualTo(200);
+    assertThat(get(http, "http", "/healthz", null).statusCode()).isEqualTo(200);
+    assertThat(get(http, "http", "/readyz", null).statusCode()).isEqualTo(200);
+    assertThat(get(http, "http", "/api/v1/devices", null).headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"gpu-agent\"");
+  }
+
+  @Test
+  void basicAuthAcceptsTheConfiguredUserOnly() throws Exception {
+    Path password = dir.resolve("password");
+    Files.writeString(password, "hunter2");
+    start(
+        Map.of(
+            "GPU_AGENT_HTTP_AUTH_BASIC_USERNAME",
+            "prometheus",
+            "GPU_AGENT_HTTP_AUTH_BASIC_PASSWORD_FILE",
+            password.toString()));
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertThat(get(http, "http", "/api/v1/devices", basic("prometheus:hunter2")).statusCode())
+        .isEqualTo(200);
+    assertThat(get(http, "http", "/api/v1/devices", basic("prometheus:hunter3")).statusCode())
+        .isEqualTo(401);
+    assertThat(get(http, "http", "/api/v1/devices", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void tlsServesHttps() throws Exception {
+    start(
+        Map.of(
+            "GPU_AGENT_HTTP_TLS_CERT_FILE", resource("tls/test-cert.pem"),
+            "GPU_AGENT_HTTP_TLS_KEY_FILE", resource("tls/test-key.pem")));
+    SSLContext trustAll = SSLContext.getInstance("TLS");
+    trustAll.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
+    HttpClient https = HttpClient.newBuilder().sslContext(trustAll).build();
+
+    HttpResponse<String> response = get(https, "https", "/api/v1/devices", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("NVIDIA H100 80GB HBM3");
+  }
+
+  private static String resource(String name) throws Exception {
+    return Path.of(AgentAccessTest.class.getClassLoader().getResource(name).toURI()).toString();
+  }
+
+  private static String basic(String pair) {
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The test's self-signed certificate has no CA to check against. */
+  private static final class TrustAnything implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
