@@ -66,13 +66,22 @@ final class NvmlTopologyReader {
                 pcieLevel(a, handles.get(a), b, handles.get(b))));
   }
 
+  /** By index: NVML refuses every lookup by UUID while any GPU of the node is lost. */
   private Optional<NvmlDevice> handle(Gpu gpu) {
     try {
-      return Optional.of(nvml.deviceByUuid(gpu.uuid()));
+      NvmlDevice device = nvml.deviceByIndex(gpu.index());
+      if (device.uuid().equals(gpu.uuid())) {
+        return Optional.of(device);
+      }
+      LOG.warn(
+          "event=topology-unreadable uuid={} index={} reason=index-now-holds-{}",
+          gpu.uuid(),
+          gpu.index(),
+          device.uuid());
     } catch (NvmlException e) {
       logUnreadable(gpu, e);
-      return Optional.empty();
     }
+    return Optional.empty();
   }
 
   private NvLinkEnds nvLinkEnds(Gpu gpu, NvmlDevice device) {
