@@ -1,0 +1,369 @@
+package io.gpuagent.deviceplugin;
+
+import io.gpuagent.deviceplugin.DevicePluginStatus.DeviceStatus;
+import io.gpuagent.deviceplugin.DevicePluginStatus.ResourceStatus;
+import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
+import io.gpuagent.nvml.inventory.Inventory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kubelet device plugin for GPUs and MIG devices: one gRPC server per resource, each on its own
+ * Unix socket in the device-plugin directory, registered with the kubelet and registered again
+ * whenever the kubelet restarts. Inventory changes, kubelet restarts and lost sockets all go
+ * through {@link #rebuild}; health changes are pushed to every ListAndWatch stream.
+ */
+public final class DevicePluginService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DevicePluginService.class);
+
+  /** Our sockets' names start with this; files like it left from an earlier run are removed. */
+  public static final String SOCKET_PREFIX = "gpu-agent-";
+
+  public static final String KUBELET_SOCKET = "kubelet.sock";
+
+  /** How often the directory is checked besides on file events. */
+  private static final Duration DIRECTORY_CHECK_PERIOD = Duration.ofMillis(500);
+
+  private final DevicePluginConfig config;
+  private final Function<Inventory, PreferredAllocator> allocators;
+  private final ResourcePlanner planner;
+  private final ContainerAllocation allocation;
+  private final DevicePluginOptions options;
+  private final DeviceHealthBook health = new DeviceHealthBook();
+  private final Path kubeletSocket;
+
+  // Confined to the lifecycle thread.
+  private final Map<String, PluginEndpoint> endpoints = new LinkedHashMap<>();
+  private Optional<SocketFileId> lastKubelet = Optional.empty();
+  private Inventory allocatorInventory;
+  private PreferredAllocator allocator;
+  private MigCapabilityCheck capabilities = MigCapabilityCheck.NONE;
+
+  // Published for readers on other threads.
+  private volatile ResourcePlan plan;
+  private volatile List<PluginEndpoint> endpointView = List.of();
+  private volatile List<String> problems = List.of();
+
+  private LifecycleExecutor lifecycle;
+  private DomainSockets sockets;
+  private KubeletRegistrar registrar;
+  private PluginDirectoryWatcher watcher;
+  private boolean started;
+  private volatile boolean closed;
+
+  /**
+   * @param allocators builds the GetPreferredAllocation policy for an inventory; called once per
+   *     inventory, e.g. {@code inventory -> TopologyAllocator.build(nvml, inventory)}
+   */
+  public DevicePluginService(
+      DevicePluginConfig config, Function<Inventory, PreferredAllocator> allocators) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.allocators = Objects.requireNonNull(allocators, "allocators");
+    this.planner = new ResourcePlanner(config);
+    this.allocation = new ContainerAllocation(config);
+    this.options =
+        DevicePluginOptions.newBuilder()
+            .setPreStartRequired(config.preStartRequired())
+            .setGetPreferredAllocationAvailable(true)
+            .build();
+    this.kubeletSocket = config.pluginDir().resolve(KUBELET_SOCKET);
+  }
+
+  /**
+   * Removes stale sockets of an earlier run, serves every resource of {@code inventory} and starts
+   * registering; registration goes on in the background until the kubelet accepts it.
+   *
+   * @throws IllegalStateException when started twice, or without epoll (not Linux x86_64)
+   * @throws UncheckedIOException when the directory or a socket cannot be made
+   */
+  public synchronized void start(Inventory inventory) {
+    Objects.requireNonNull(inventory, "inventory");
+    if (started || closed) {
+      throw new IllegalStateException("the device plugin service can be started only once");
+    }
+    started = true;
+    try {
+      Files.createDirectories(config.pluginDir());
+      removeStaleSockets();
+      sockets = new DomainSockets("deviceplugin-io", 2);
+      lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
+      registrar = new KubeletRegistrar(kubeletSocket, sockets, lifecycle, Clock.systemUTC());
+      lifecycle.call(() -> rebuildNow(inventory));
+      watcher =
+          new PluginDirectoryWatcher(
+              config.pluginDir(), DIRECTORY_CHECK_PERIOD, this::checkDirectorySoon);
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException(
+          "device plugin directory " + config.pluginDir() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * The one rebuild path: plans resources from {@code inventory}, keeps the servers of unchanged
+   * resources (their streams get the new list), starts servers for new resources or lost sockets,
+   * stops those of vanished resources, and registers every server the running kubelet does not
+   * know. Idempotent; health marks survive it. Returns once the servers are up.
+   */
+  public void rebuild(Inventory inventory) {
+    Objects.requireNonNull(inventory, "inventory");
+    requireRunning();
+    lifecycle.call(() -> rebuildNow(inventory));
+  }
+
+  /**
+   * Sets the health of a GPU (its MIG devices follow it) or of one MIG device, and pushes the new
+   * device lists to every ListAndWatch stream.
+   *
+   * @throws IllegalArgumentException when no GPU or MIG device of this node has that UUID
+   */
+  public void setHealth(String uuid, DeviceHealth deviceHealth) {
+    Objects.requireNonNull(uuid, "uuid");
+    Objects.requireNonNull(deviceHealth, "deviceHealth");
+    requireRunning();
+    if (!plan.knows(uuid)) {
+      throw new IllegalArgumentException(
+          "unknown device " + uuid + ": not a GPU or MIG device of this node");
+    }
+    if (health.set(uuid, deviceHealth)) {
+      if (deviceHealth instanceof DeviceHealth.Unhealthy unhealthy) {
+        LOG.info("event=device-unhealthy uuid={} reason=\"{}\"", uuid, unhealthy.reason());
+      } else {
+        LOG.info("event=device-healthy uuid={}", uuid);
+      }
+      onLifecycle(this::publishHealth);
+    }
+  }
+
+  /** What is advertised now, with registration state and health. */
+  public DevicePluginStatus status() {
+    List<ResourceStatus> resources = new ArrayList<>();
+    for (PluginEndpoint endpoint : endpointView) {
+      ResourceSnapshot snapshot = endpoint.snapshot();
+      RegistrationState registration = endpoint.registration();
+      List<DeviceStatus> devices =
+          snapshot.devices().values().stream()
+              .map(
+                  advertised ->
+                      new DeviceStatus(
+                          endpoint.resourceName(),
+                          advertised.device().id(),
+                          advertised.device().gpuUuid(),
+                          advertised.device().mig().map(PlannedDevice.MigSlot::profile),
+                          advertised.health(),
+                          advertised.device().numaNode()))
+              .toList();
+      resources.add(
+          new ResourceStatus(
+              endpoint.resourceName(),
+              endpoint.socket(),
+              registration.registered(),
+              registration.registeredAt(),
+              registration.lastError(),
+              endpoint.openStreams(),
+              devices));
+    }
+    return new DevicePluginStatus(resources, problems);
+  }
+
+  /**
+   * Why something is not advertised, one line each (e.g. a node that breaks the {@code single}
+   * MIG strategy); empty when all is well.
+   */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** Stops the directory watch, registration and every server, and removes our sockets. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (lifecycle != null) {
+      try {
+        lifecycle.call(this::closeEndpoints);
+      } catch (RejectedExecutionException e) {
+        closeEndpoints();
+      }
+      lifecycle.shutdownNow();
+      awaitTermination(lifecycle);
+    }
+    if (sockets != null) {
+      sockets.close();
+    }
+  }
+
+  private Void rebuildNow(Inventory inventory) {
+    ResourcePlan next = planner.plan(inventory, Optional.ofNullable(plan));
+    if (allocatorInventory != inventory) {
+      allocator = allocators.apply(inventory);
+      allocatorInventory = inventory;
+    }
+    capabilities = MigCapabilityCheck.run(config, next);
+    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
+    lastKubelet = kubelet;
+    List<String> names = next.resources().stream().map(PlannedResource::name).toList();
+    for (String name : List.copyOf(endpoints.keySet())) {
+      if (!names.contains(name)) {
+        LOG.info("event=resource-withdrawn resource={}", name);
+        stop(endpoints.remove(name));
+      }
+    }
+    try {
+      for (PlannedResource resource : next.resources()) {
+        ResourceSnapshot snapshot =
+            ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities());
+        PluginEndpoint endpoint = endpoints.get(resource.name());
+        if (endpoint != null && !endpoint.socketIntact()) {
+          LOG.info("event=plugin-socket-lost resource={} socket={}", resource.name(), endpoint.socket());
+          endpoints.remove(resource.name());
+          endpoint.close();
+          endpoint = null;
+        }
+        if (endpoint == null) {
+          endpoint =
+              PluginEndpoint.start(
+                  sockets, socketPath(resource.name()), options, allocation, snapshot);
+          endpoints.put(resource.name(), endpoint);
+          registrar.register(endpoint);
+        } else {
+          endpoint.publish(snapshot);
+          if (!endpoint.registration().registeredWith(kubelet)) {
+            registrar.register(endpoint);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve the device plugin: " + e.getMessage(), e);
+    } finally {
+      plan = next;
+      endpointView = List.copyOf(endpoints.values());
+      reportProblems(next);
+    }
+    return null;
+  }
+
+  /** Rebuilds when kubelet.sock was re-created (a kubelet restart) or one of our sockets is gone. */
+  private void checkDirectory() {
+    if (closed || plan == null) {
+      return;
+    }
+    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
+    boolean kubeletChanged = !kubelet.equals(lastKubelet);
+    lastKubelet = kubelet;
+    if (kubeletChanged) {
+      LOG.info("event=kubelet-socket-changed socket={} present={}", kubeletSocket, kubelet.isPresent());
+      for (PluginEndpoint endpoint : endpoints.values()) {
+        if (!endpoint.registration().registeredWith(kubelet)) {
+          endpoint.registration(endpoint.registration().withKubeletGone());
+        }
+      }
+    }
+    boolean socketLost = endpoints.values().stream().anyMatch(endpoint -> !endpoint.socketIntact());
+    if ((kubeletChanged && kubelet.isPresent()) || socketLost) {
+      rebuildNow(plan.inventory());
+    }
+  }
+
+  private void checkDirectorySoon() {
+    onLifecycle(this::checkDirectory);
+  }
+
+  private void publishHealth() {
+    for (PluginEndpoint endpoint : endpoints.values()) {
+      ResourceSnapshot current = endpoint.snapshot();
+      endpoint.publish(
+          ResourceSnapshot.of(
+              current.resource(), health, current.allocator(), current.capabilities()));
+    }
+  }
+
+  private void reportProblems(ResourcePlan next) {
+    List<String> now = new ArrayList<>(next.problems());
+    now.addAll(capabilities.problems());
+    for (String problem : now) {
+      if (!problems.contains(problem)) {
+        LOG.warn("event=deviceplugin-problem problem=\"{}\"", problem);
+      }
+    }
+    problems = List.copyOf(now);
+  }
+
+  private Void closeEndpoints() {
+    endpoints.values().forEach(this::stop);
+    endpoints.clear();
+    endpointView = List.of();
+    return null;
+  }
+
+  private void stop(PluginEndpoint endpoint) {
+    endpoint.nextRegistrationCycle();
+    endpoint.close();
+  }
+
+  private Path socketPath(String resourceName) {
+    return config.pluginDir().resolve(SOCKET_PREFIX + resourceName.replace('/', '-') + ".sock");
+  }
+
+  private void removeStaleSockets() throws IOException {
+    try (DirectoryStream<Path> stale =
+        Files.newDirectoryStream(config.pluginDir(), SOCKET_PREFIX + "*.sock")) {
+      for (Path socket : stale) {
+        Files.deleteIfExists(socket);
+        LOG.info("event=stale-socket-removed socket={}", socket);
+      }
+    }
+  }
+
+  private void onLifecycle(Runnable task) {
+    try {
+      lifecycle.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("event=task-after-close error=\"{}\"", e.getMessage());
+    }
+  }
+
+  private void requireRunning() {
+    if (!started || plan == null) {
+      throw new IllegalStateException("the device plugin service is not started");
+    }
+    if (closed) {
+      throw new IllegalStateException("the device plugin service is closed");
+    }
+  }
+
+  private static void awaitTermination(LifecycleExecutor executor) {
+    try {
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        LOG.warn("event=lifecycle-stop-slow");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.gpuagent.deviceplugin;
+
+import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
+import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
+import io.grpc.Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One resource's gRPC server on its own socket, the snapshot it answers from, its ListAndWatch
+ * streams and its registration state. The socket is given up when the file is deleted under it
+ * (the kubelet does that when it starts): a rebuild then starts a new endpoint.
+ */
+final class PluginEndpoint implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PluginEndpoint.class);
+  static final String API_VERSION = "v1beta1";
+
+  private final String resourceName;
+  private final Path socket;
+  private final DevicePluginOptions options;
+  private final ListAndWatchStreams streams;
+  private final Server server;
+  private final SocketFileId socketId;
+  private volatile ResourceSnapshot snapshot;
+  private volatile RegistrationState registration = RegistrationState.NOT_YET;
+  private int registrationCycle;
+
+  private PluginEndpoint(
+      DomainSockets sockets,
+      Path socket,
+      DevicePluginOptions options,
+      ContainerAllocation allocation,
+      ResourceSnapshot initial)
+      throws IOException {
+    this.resourceName = initial.resource().name();
+    this.socket = socket;
+    this.options = options;
+    this.snapshot = initial;
+    this.streams = new ListAndWatchStreams(initial.listing());
+    // A file left at our path by an earlier endpoint would make bind fail.
+    Files.deleteIfExists(socket);
+    this.server =
+        sockets.serve(
+            socket, new DevicePluginHandler(this::snapshot, options, allocation, streams));
+    Optional<SocketFileId> bound = SocketFileId.of(socket);
+    if (bound.isEmpty()) {
+      server.shutdownNow();
+      throw new IOException(socket + " vanished right after the server bound it");
+    }
+    this.socketId = bound.get();
+  }
+
+  /**
+   * @throws IOException when the socket cannot be bound
+   */
+  static PluginEndpoint start(
+      DomainSockets sockets,
+      Path socket,
+      DevicePluginOptions options,
+      ContainerAllocation allocation,
+      ResourceSnapshot initial)
+      throws IOException {
+    PluginEndpoint endpoint = new PluginEndpoint(sockets, socket, options, allocation, initial);
+    LOG.info(
+        "event=plugin-serving resource={} socket={} devices={}",
+        endpoint.resourceName,
+        socket,
+        initial.devices().size());
+    return endpoint;
+  }
+
+  String resourceName() {
+    return resourceName;
+  }
+
+  Path socket() {
+    return socket;
+  }
+
+  ResourceSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Swaps in a new snapshot and sends its device list to every stream if it changed. */
+  void publish(ResourceSnapshot next) {
+    snapshot = next;
+    streams.publish(next.listing());
+  }
+
+  int openStreams() {
+    return streams.size();
+  }
+
+  RegisterRequest registerRequest() {
+    return RegisterRequest.newBuilder()
+        .setVersion(API_VERSION)
+        .setEndpoint(socket.getFileName().toString())
+        .setResourceName(resourceName)
+        .setOptions(options)
+        .build();
+  }
+
+  RegistrationState registration() {
+    return registration;
+  }
+
+  void registration(RegistrationState state) {
+    registration = state;
+  }
+
+  /** Starts a new registration cycle; attempts of older cycles find they are stale and stop. */
+  int nextRegistrationCycle() {
+    return ++registrationCycle;
+  }
+
+  boolean isCurrentCycle(int cycle) {
+    return cycle == registrationCycle;
+  }
+
+  /** False once the socket file was deleted or replaced: the kubelet can no longer dial us. */
+  boolean socketIntact() {
+    try {
+      return SocketFileId.of(socket).equals(Optional.of(socketId));
+    } catch (UncheckedIOException e) {
+      LOG.warn("event=socket-unreadable socket={} error=\"{}\"", socket, e.getMessage());
+      return false;
+    }
+  }
+
+  /** Ends the streams, stops the server and removes the socket file if it is still ours. */
+  @Override
+  public void close() {
+    streams.close();
+    server.shutdownNow();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        LOG.warn("event=plugin-stop-slow resource={} socket={}", resourceName, socket);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (socketIntact()) {
+        Files.deleteIfExists(socket);
+      }
+    } catch (IOException e) {
+      LOG.warn("event=socket-not-removed socket={} error=\"{}\"", socket, e.getMessage());
+    }
+    LOG.info("event=plugin-stopped resource={} socket={}", resourceName, socket);
+  }
+}
