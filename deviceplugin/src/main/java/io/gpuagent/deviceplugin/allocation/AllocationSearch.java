@@ -6,8 +6,7 @@ import java.util.List;
  * Picks how many optional devices to take from each GPU so that the chosen set (required devices
  * included) has the largest total pairwise score. Branch and bound over the groups in GPU index
  * order, taking more devices from a lower-index GPU first; only a strictly better set replaces the
- * one found first, so among equally good sets the answer takes the most from the lowest-index
- * GPUs.
+ * one found first, so among equally good sets the answer takes the most from the lowest-index GPUs.
  *
  * <p>Exact whenever the search ends within {@link #NODE_BUDGET} nodes, which it always does for up
  * to 16 optional devices: its tree is no larger than the subset tree of those devices (2^17 - 1

@@ -3,10 +3,10 @@ package io.gpuagent.deviceplugin.allocation;
 import io.gpuagent.nvml.TopologyLevel;
 
 /**
- * How well two GPUs talk: the NVLinks between them (for GPUs on one NVSwitch fabric, the links
- * each has into the switches they share) and the closest PCIe level they share. One link is worth
- * more than any PCIe difference, so NVLink decides and PCIe / NUMA locality breaks ties, which is
- * what matters on NVSwitch nodes where every pair has the same NVLink bandwidth.
+ * How well two GPUs talk: the NVLinks between them (for GPUs on one NVSwitch fabric, the links each
+ * has into the switches they share) and the closest PCIe level they share. One link is worth more
+ * than any PCIe difference, so NVLink decides and PCIe / NUMA locality breaks ties, which is what
+ * matters on NVSwitch nodes where every pair has the same NVLink bandwidth.
  */
 public record PairScore(int nvLinks, TopologyLevel pcie) {
 

@@ -33,7 +33,9 @@ public final class TopologyAllocator implements PreferredAllocator {
     this.gpuOfDevice = Map.copyOf(gpuOfDevice);
   }
 
-  /** Scores the inventory's GPUs from NVML (NVLink, PCIe tree, NUMA) and knows their MIG devices. */
+  /**
+   * Scores the inventory's GPUs from NVML (NVLink, PCIe tree, NUMA) and knows their MIG devices.
+   */
   public static TopologyAllocator build(Nvml nvml, Inventory inventory) {
     GpuTopology topology = NvmlTopologyReader.read(nvml, inventory);
     Map<String, String> migParents = new HashMap<>();

@@ -1,17 +1,16 @@
 package io.gpuagent.deviceplugin.allocation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.gpuagent.nvml.sim.SimFault;
-import io.gpuagent.nvml.sim.SimOptions;
-import io.gpuagent.nvml.sim.SimulatedNode;
-import io.gpuagent.nvml.inventory.Inventory;
-import io.gpuagent.nvml.inventory.InventoryReader;
 import static io.gpuagent.nvml.TopologyLevel.NODE;
 import static io.gpuagent.nvml.TopologyLevel.SINGLE;
 import static io.gpuagent.nvml.TopologyLevel.SYSTEM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.nvml.sim.SimOptions;
+import io.gpuagent.nvml.sim.SimulatedNode;
 import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
@@ -96,8 +95,7 @@ class ImpossibleAllocationTest {
     }
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> assertOneLine(
-      Executable request) {
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertOneLine(Executable request) {
     return assertThatThrownBy(request::execute)
         .isInstanceOf(IllegalArgumentException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -105,8 +105,7 @@ record SyntheticNode(
     long total = 0;
     for (int i = 0; i < devices.size(); i++) {
       for (int j = i + 1; j < devices.size(); j++) {
-        total +=
-            topology.score(gpuOfDevice.get(devices.get(i)), gpuOfDevice.get(devices.get(j)));
+        total += topology.score(gpuOfDevice.get(devices.get(i)), gpuOfDevice.get(devices.get(j)));
       }
     }
     return total;
@@ -114,7 +113,8 @@ record SyntheticNode(
 
   /** Lowest GPU position first, then lowest ID: the order answers are given and ties broken in. */
   Comparator<String> deviceOrder() {
-    return Comparator.<String>comparingInt(gpuOfDevice::get).thenComparing(Comparator.naturalOrder());
+    return Comparator.<String>comparingInt(gpuOfDevice::get)
+        .thenComparing(Comparator.naturalOrder());
   }
 
   @Override

@@ -121,9 +121,7 @@ class TopologyAllocatorOnSimulatorTest {
   }
 
   private static List<String> migUuids(SimulatedNodes sim, int gpuIndex) {
-    return sim.inventory().gpus().get(gpuIndex).migDevices().stream()
-        .map(MigDevice::uuid)
-        .toList();
+    return sim.inventory().gpus().get(gpuIndex).migDevices().stream().map(MigDevice::uuid).toList();
   }
 
   private static List<String> slices(String gpuUuid, int count) {
