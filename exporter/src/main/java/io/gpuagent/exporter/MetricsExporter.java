@@ -1,0 +1,156 @@
+package io.gpuagent.exporter;
+
+import io.gpuagent.exporter.events.XidRecorder;
+import io.gpuagent.exporter.exposition.ExpositionSnapshot;
+import io.gpuagent.exporter.exposition.ScrapeFormat;
+import io.gpuagent.exporter.sampling.NodeSample;
+import io.gpuagent.exporter.sampling.Sampler;
+import io.gpuagent.exporter.snapshot.SnapshotBuilder;
+import io.gpuagent.nvml.EventData;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.podresources.PodAssignmentSource;
+import io.gpuagent.podresources.PodAssignments;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DCGM-compatible GPU metrics, straight from NVML. A named sampler thread reads every GPU at a
+ * fixed interval into an immutable snapshot and swaps one reference; {@link #render} (the {@code
+ * GET /metrics} handler) answers from the latest snapshot and never calls NVML, so scrapers cost
+ * a lookup however many there are.
+ *
+ * <p>Wiring: construct, {@code start()}, route {@code render(acceptHeader)} to {@code /metrics},
+ * feed NVML events with {@code eventPump.addListener(exporter::onNvmlEvent)}, {@code close()} at
+ * shutdown.
+ */
+public final class MetricsExporter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsExporter.class);
+
+  private final ExporterConfig config;
+  private final PodAssignmentSource pods;
+  private final DeviceHealthSource health;
+  private final LongSupplier podResourcesFailures;
+  private final Sampler sampler;
+  private final SnapshotBuilder snapshots;
+  private final XidRecorder xids = new XidRecorder();
+  private final AtomicReference<ExpositionSnapshot> latest =
+      new AtomicReference<>(ExpositionSnapshot.EMPTY);
+  private final ScheduledExecutorService schedule;
+
+  /**
+   * @param inventory the agent's current inventory (read each sample; never blocks)
+   * @param podResourcesFailures failed podresources calls so far, for a self-metric
+   * @param hostname the {@code Hostname} label, the node's name
+   * @param clock timestamps and rates; a manual clock makes samples reproducible
+   */
+  public MetricsExporter(
+      ExporterConfig config,
+      Nvml nvml,
+      Supplier<Inventory> inventory,
+      PodAssignmentSource pods,
+      DeviceHealthSource health,
+      LongSupplier podResourcesFailures,
+      String hostname,
+      Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.pods = Objects.requireNonNull(pods, "pods");
+    this.health = Objects.requireNonNull(health, "health");
+    this.podResourcesFailures = Objects.requireNonNull(podResourcesFailures, "podResourcesFailures");
+    this.sampler =
+        new Sampler(nvml, inventory, config.counters().fields(), config.deviceTimeout(), clock);
+    this.snapshots = new SnapshotBuilder(config.counters(), hostname, jvmRegistry(config));
+    this.schedule =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "gpu-agent-exporter-sampler");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Samples now and then every interval, on the sampler thread. */
+  public void start() {
+    long intervalNanos = config.interval().toNanos();
+    schedule.scheduleAtFixedRate(this::sampleOnSchedule, 0, intervalNanos, TimeUnit.NANOSECONDS);
+    LOG.info(
+        "event=exporter-started intervalMs={} deviceTimeoutMs={} counters=\"{}\" fields={}",
+        config.interval().toMillis(),
+        config.deviceTimeout().toMillis(),
+        config.counters().source(),
+        config.counters().specs().size());
+  }
+
+  /** Takes one sample on the caller's thread and publishes it (tests, benchmarks, a rebuild). */
+  public void sampleNow() {
+    NodeSample sample = sampler.sampleOnce();
+    PodAssignments assignments = pods.current();
+    Map<String, DeviceHealth> healthNow = health.current();
+    latest.set(
+        snapshots.build(
+            sample,
+            assignments,
+            healthNow,
+            xids.snapshot(),
+            sampler.errors().snapshot(),
+            podResourcesFailures.getAsLong()));
+  }
+
+  /**
+   * The latest sample in the format the {@code Accept} header asks for (OpenMetrics or Prometheus
+   * text 0.0.4); null means Prometheus text. Never calls NVML.
+   */
+  public RenderedMetrics render(String acceptHeader) {
+    return latest.get().render(ScrapeFormat.negotiate(acceptHeader));
+  }
+
+  /** For the NVML event pump: XIDs feed {@code DCGM_FI_DEV_XID_ERRORS} and the XID counters. */
+  public void onNvmlEvent(EventData event) {
+    xids.onEvent(event);
+  }
+
+  /** Stops sampling; a call stuck in NVML is abandoned. Idempotent. */
+  @Override
+  public void close() {
+    schedule.shutdownNow();
+    try {
+      if (!schedule.awaitTermination(config.deviceTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("event=exporter-sampler-still-running");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sampler.close();
+  }
+
+  private void sampleOnSchedule() {
+    try {
+      sampleNow();
+    } catch (RuntimeException e) {
+      // An exception would cancel the schedule: log it and keep the previous snapshot.
+      LOG.error("event=sample-failed", e);
+    }
+  }
+
+  private static Optional<PrometheusRegistry> jvmRegistry(ExporterConfig config) {
+    if (!config.jvmMetrics()) {
+      return Optional.empty();
+    }
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry);
+    return Optional.of(registry);
+  }
+}

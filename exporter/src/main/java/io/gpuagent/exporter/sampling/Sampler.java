@@ -1,0 +1,178 @@
+package io.gpuagent.exporter.sampling;
+
+import io.gpuagent.exporter.counters.DcgmField;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.inventory.Gpu;
+import io.gpuagent.nvml.inventory.Inventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sampling round over every GPU of the inventory, in parallel, each with a deadline. A GPU that
+ * does not answer within the device timeout is left out of this round and is not asked again while
+ * its call is still stuck, so a hung device holds one worker thread, never the round or the others.
+ * Workers are named threads of a small pool that grows with the GPUs that are busy at once.
+ */
+public final class Sampler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
+
+  /** Far above any node's GPU count: a bound, not a size. */
+  private static final int MAX_WORKERS = 64;
+
+  private final Supplier<Inventory> inventory;
+  private final Duration deviceTimeout;
+  private final Clock clock;
+  private final GpuSampler gpuSampler;
+  private final NvmlErrors errors = new NvmlErrors();
+  private final ThreadPoolExecutor workers;
+  private final ReentrantLock oneRoundAtATime = new ReentrantLock();
+  private final Map<String, Future<GpuSample>> inFlight = new ConcurrentHashMap<>();
+
+  /** GPUs whose last round failed or was late, so each change is logged once, not per round. */
+  private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+
+  public Sampler(
+      Nvml nvml,
+      Supplier<Inventory> inventory,
+      Set<DcgmField> fields,
+      Duration deviceTimeout,
+      Clock clock) {
+    this.inventory = inventory;
+    this.deviceTimeout = deviceTimeout;
+    this.clock = clock;
+    this.gpuSampler = new GpuSampler(nvml, fields, errors, clock);
+    AtomicInteger threadNumber = new AtomicInteger();
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            MAX_WORKERS,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread =
+                  new Thread(task, "gpu-agent-exporter-device-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** NVML failures seen while sampling, by function and return code. */
+  public NvmlErrors errors() {
+    return errors;
+  }
+
+  /** Samples every GPU of the current inventory once; rounds never overlap. */
+  public NodeSample sampleOnce() {
+    oneRoundAtATime.lock();
+    try {
+      return round(inventory.get());
+    } finally {
+      oneRoundAtATime.unlock();
+    }
+  }
+
+  private NodeSample round(Inventory current) {
+    Instant startedAt = clock.instant();
+    long deadline = System.nanoTime() + deviceTimeout.toNanos();
+    Map<String, Future<GpuSample>> started = new LinkedHashMap<>();
+    Set<String> timedOut = new HashSet<>();
+    for (Gpu gpu : current.gpus()) {
+      Future<GpuSample> earlier = inFlight.get(gpu.uuid());
+      if (earlier != null && !earlier.isDone()) {
+        timedOut.add(gpu.uuid()); // still stuck in an earlier round: do not pile up calls
+        continue;
+      }
+      try {
+        Future<GpuSample> future = workers.submit(() -> gpuSampler.sample(gpu));
+        inFlight.put(gpu.uuid(), future);
+        started.put(gpu.uuid(), future);
+      } catch (RejectedExecutionException e) {
+        timedOut.add(gpu.uuid());
+      }
+    }
+    Map<String, GpuSample> answered = new HashMap<>();
+    started.forEach(
+        (uuid, future) -> collect(uuid, future, deadline).ifPresentOrElse(
+            sample -> answered.put(uuid, sample),
+            () -> {
+              if (!future.isDone()) {
+                timedOut.add(uuid);
+              }
+            }));
+    Set<String> present = new HashSet<>();
+    current.gpus().forEach(gpu -> present.add(gpu.uuid()));
+    inFlight.keySet().retainAll(present);
+    unanswered.retainAll(present);
+    gpuSampler.retainOnly(present);
+    Instant finishedAt = clock.instant();
+    return new NodeSample(
+        current, answered, timedOut, finishedAt, Duration.between(startedAt, finishedAt));
+  }
+
+  private Optional<GpuSample> collect(String uuid, Future<GpuSample> future, long deadline) {
+    try {
+      long left = Math.max(0, deadline - System.nanoTime());
+      GpuSample sample = future.get(left, TimeUnit.NANOSECONDS);
+      if (unanswered.remove(uuid)) {
+        LOG.info("event=device-sample-recovered uuid={}", uuid);
+      }
+      return Optional.of(sample);
+    } catch (TimeoutException e) {
+      if (unanswered.add(uuid)) {
+        LOG.warn("event=device-sample-late uuid={} timeoutMs={}", uuid, deviceTimeout.toMillis());
+      }
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof NvmlException nvml)) {
+        LOG.error("event=device-sample-failed uuid={}", uuid, e.getCause());
+      } else if (unanswered.add(uuid)) {
+        // Counted where it happened; a lost GPU's series are left out until it answers again.
+        LOG.warn(
+            "event=device-sample-failed uuid={} function={} error={}",
+            uuid,
+            nvml.function(),
+            nvml.code().nvmlName());
+      }
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Stops the workers; a call stuck inside NVML is abandoned, not waited for. */
+  @Override
+  public void close() {
+    workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("event=sampler-workers-still-busy active={}", workers.getActiveCount());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    gpuSampler.close();
+  }
+}

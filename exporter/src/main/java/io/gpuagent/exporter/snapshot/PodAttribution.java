@@ -1,0 +1,66 @@
+package io.gpuagent.exporter.snapshot;
+
+import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.podresources.ContainerRef;
+import io.gpuagent.podresources.PodAssignments;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which containers hold each GPU and MIG device, from the kubelet's device IDs: a GPU UUID or MIG
+ * UUID is that device, a memory slice {@code GPU-…::n} is part of its GPU. A device held by exactly
+ * one container is that container's, and its series carry pod labels; a device shared by several
+ * (memory slices of different pods) keeps unlabelled series, so nothing is counted twice
+ * (dcgm-exporter issue #307). IDs of devices this node does not have are ignored.
+ */
+final class PodAttribution {
+  static final PodAttribution NONE = new PodAttribution(Map.of());
+
+  /** Device UUID → container → how many of its device IDs the container holds. */
+  private final Map<String, Map<ContainerRef, Integer>> holders;
+
+  private PodAttribution(Map<String, Map<ContainerRef, Integer>> holders) {
+    this.holders = holders;
+  }
+
+  static PodAttribution of(PodAssignments assignments, Inventory inventory) {
+    Map<String, Map<ContainerRef, Integer>> holders = new HashMap<>();
+    assignments
+        .byDeviceId()
+        .forEach(
+            (deviceId, containers) -> {
+              String device = deviceOf(deviceId);
+              if (!inventory.knows(device)) {
+                return;
+              }
+              Map<ContainerRef, Integer> byContainer =
+                  holders.computeIfAbsent(device, key -> new LinkedHashMap<>());
+              for (ContainerRef container : List.copyOf(containers)) {
+                byContainer.merge(container, 1, Integer::sum);
+              }
+            });
+    return new PodAttribution(holders);
+  }
+
+  /** The one container holding the device, if exactly one does. */
+  Optional<ContainerRef> owner(String deviceUuid) {
+    Map<ContainerRef, Integer> byContainer = holders.getOrDefault(deviceUuid, Map.of());
+    return byContainer.size() == 1
+        ? Optional.of(byContainer.keySet().iterator().next())
+        : Optional.empty();
+  }
+
+  /** Every container holding part of the device, with the number of device IDs it holds. */
+  Map<ContainerRef, Integer> holders(String deviceUuid) {
+    return holders.getOrDefault(deviceUuid, Map.of());
+  }
+
+  /** {@code GPU-…::3} (a memory slice) belongs to {@code GPU-…}. */
+  static String deviceOf(String deviceId) {
+    int slice = deviceId.indexOf("::");
+    return slice < 0 ? deviceId : deviceId.substring(0, slice);
+  }
+}

@@ -1,0 +1,98 @@
+package io.gpuagent.exporter.snapshot;
+
+import io.gpuagent.exporter.DeviceHealth;
+import io.gpuagent.exporter.counters.CounterSet;
+import io.gpuagent.exporter.events.XidRecorder;
+import io.gpuagent.exporter.exposition.ExpositionSnapshot;
+import io.gpuagent.exporter.sampling.NodeSample;
+import io.gpuagent.exporter.sampling.NvmlErrors;
+import io.gpuagent.nvml.inventory.Gpu;
+import io.gpuagent.nvml.inventory.LostGpu;
+import io.gpuagent.podresources.PodAssignments;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Turns each sample, with the pod assignments, device health and XIDs of that moment, into an
+ * immutable {@link ExpositionSnapshot}. Keeps what spans samples: totals, and each GPU's identity
+ * so a GPU that is lost keeps its labels on the series that outlive it (health, XID counts, up).
+ * Called by one thread at a time (the sampler's).
+ */
+public final class SnapshotBuilder {
+  private final CounterSet counters;
+  private final String hostname;
+  private final Optional<PrometheusRegistry> jvm;
+  private final Map<String, Gpu> lastSeen = new HashMap<>();
+  private final Map<String, Long> deviceTimeouts = new TreeMap<>();
+  private long samples;
+
+  /**
+   * @param jvm a registry holding JVM metrics to add to every snapshot, if wanted
+   */
+  public SnapshotBuilder(CounterSet counters, String hostname, Optional<PrometheusRegistry> jvm) {
+    this.counters = counters;
+    this.hostname = hostname;
+    this.jvm = jvm;
+  }
+
+  public ExpositionSnapshot build(
+      NodeSample sample,
+      PodAssignments assignments,
+      Map<String, DeviceHealth> health,
+      XidRecorder.Snapshot xids,
+      Map<NvmlErrors.Key, Long> nvmlErrors,
+      long podResourcesErrors) {
+    samples++;
+    sample.timedOut().forEach(uuid -> deviceTimeouts.merge(uuid, 1L, Long::sum));
+    Map<String, Gpu> devices = devicesOf(sample);
+    DeviceLabels labels =
+        new DeviceLabels(
+            hostname,
+            sample.inventory(),
+            counters.labels(),
+            PodAttribution.of(assignments, sample.inventory()));
+
+    List<MetricSnapshot> all = new ArrayList<>();
+    DcgmFamilies dcgm = new DcgmFamilies(counters);
+    all.addAll(dcgm.build(sample, labels, xids));
+    all.addAll(AgentFamilies.build(sample, labels, devices, xids, health));
+    all.addAll(
+        SelfFamilies.build(
+            sample,
+            labels,
+            devices,
+            new SelfFamilies.Totals(samples, deviceTimeouts, nvmlErrors, podResourcesErrors)));
+    jvm.ifPresent(registry -> registry.scrape().forEach(all::add));
+    return new ExpositionSnapshot(new MetricSnapshots(all), dcgm.counterNames());
+  }
+
+  /**
+   * The GPUs of the inventory, and the lost ones by their last known identity, in index order.
+   * GPUs gone from the inventory altogether are forgotten.
+   */
+  private Map<String, Gpu> devicesOf(NodeSample sample) {
+    Map<String, Gpu> devices = new HashMap<>();
+    for (Gpu gpu : sample.inventory().gpus()) {
+      lastSeen.put(gpu.uuid(), gpu);
+      devices.put(gpu.uuid(), gpu);
+    }
+    for (LostGpu lost : sample.inventory().lostGpus()) {
+      lost.uuid().map(lastSeen::get).ifPresent(gpu -> devices.put(gpu.uuid(), gpu));
+    }
+    lastSeen.keySet().retainAll(devices.keySet());
+    Map<String, Gpu> ordered = new LinkedHashMap<>();
+    devices.values().stream()
+        .sorted(Comparator.comparingInt(Gpu::index))
+        .forEach(gpu -> ordered.put(gpu.uuid(), gpu));
+    return ordered;
+  }
+}

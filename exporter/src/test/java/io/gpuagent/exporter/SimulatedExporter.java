@@ -1,0 +1,84 @@
+package io.gpuagent.exporter;
+
+import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.sim.SimOptions;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.podresources.PodAssignmentSource;
+import io.gpuagent.podresources.PodAssignments;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An exporter on a simulated node with a fixed seed and a manual clock, for tests: the same calls
+ * give the same bytes. JVM metrics are off (they change by themselves).
+ */
+final class SimulatedExporter implements AutoCloseable {
+  static final long SEED = 42;
+  static final String HOSTNAME = "gpu-node-1";
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  final ManualClock clock = new ManualClock(START);
+  final SimulatedNode node;
+  final AtomicReference<Inventory> inventory = new AtomicReference<>();
+  final AtomicReference<PodAssignments> pods = new AtomicReference<>(PodAssignments.NONE);
+  final AtomicLong podResourcesFailures = new AtomicLong();
+  final MetricsExporter exporter;
+
+  SimulatedExporter(String profile) {
+    this(profile, ExporterConfig.defaults().withJvmMetrics(false), DeviceHealthSource.NONE);
+  }
+
+  SimulatedExporter(String profile, ExporterConfig config, DeviceHealthSource health) {
+    this(profile, config, health, (PodAssignmentSource) null);
+  }
+
+  SimulatedExporter(
+      String profile, ExporterConfig config, DeviceHealthSource health, PodAssignmentSource podSource) {
+    node = SimulatedNode.load(profile, new SimOptions("sim-" + profile, SEED, clock));
+    node.init();
+    refreshInventory();
+    exporter =
+        new MetricsExporter(
+            config,
+            node,
+            inventory::get,
+            podSource != null ? podSource : pods::get,
+            health,
+            podResourcesFailures::get,
+            HOSTNAME,
+            clock);
+  }
+
+  /** Reads the inventory again, as the agent does after a change. */
+  void refreshInventory() {
+    inventory.set(new InventoryReader(node, clock).read(Optional.ofNullable(inventory.get())));
+  }
+
+  /** Samples at the current time, then again {@code seconds} later (so rates exist). */
+  void sampleTwice(long seconds) {
+    exporter.sampleNow();
+    clock.advance(Duration.ofSeconds(seconds));
+    exporter.sampleNow();
+  }
+
+  String text() {
+    return new String(exporter.render(null).body(), StandardCharsets.UTF_8);
+  }
+
+  String openMetrics() {
+    return new String(
+        exporter.render("application/openmetrics-text; version=1.0.0").body(),
+        StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    exporter.close();
+    node.shutdown();
+  }
+}
