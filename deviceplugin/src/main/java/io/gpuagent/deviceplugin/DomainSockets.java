@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -22,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class DomainSockets implements AutoCloseable {
   /** sun_path holds 108 bytes including the terminating NUL. */
   static final int MAX_PATH_BYTES = 107;
+
+  /**
+   * gRPC sets TCP keep-alive on every connection; a Unix socket has none, and Netty would warn on
+   * every connection. A null value removes the option.
+   */
+  private static final ChannelOption<Boolean> NO_KEEPALIVE = ChannelOption.SO_KEEPALIVE;
 
   private final EventLoopGroup group;
 
@@ -51,6 +58,7 @@ final class DomainSockets implements AutoCloseable {
         .channelType(EpollServerDomainSocketChannel.class)
         .bossEventLoopGroup(group)
         .workerEventLoopGroup(group)
+        .withChildOption(NO_KEEPALIVE, null)
         .directExecutor()
         .addService(service)
         .build()
@@ -63,6 +71,7 @@ final class DomainSockets implements AutoCloseable {
     return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(group)
+        .withOption(NO_KEEPALIVE, null)
         .overrideAuthority("localhost")
         .usePlaintext()
         .build();

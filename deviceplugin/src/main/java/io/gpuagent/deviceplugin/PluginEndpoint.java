@@ -136,13 +136,18 @@ final class PluginEndpoint implements AutoCloseable {
   /** Ends the streams, stops the server and removes the socket file if it is still ours. */
   @Override
   public void close() {
+    // Refuse new calls, let the streams end cleanly, then cut what is left.
+    server.shutdown();
     streams.close();
-    server.shutdownNow();
     try {
-      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
-        LOG.warn("event=plugin-stop-slow resource={} socket={}", resourceName, socket);
+      if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+          LOG.warn("event=plugin-stop-slow resource={} socket={}", resourceName, socket);
+        }
       }
     } catch (InterruptedException e) {
+      server.shutdownNow();
       Thread.currentThread().interrupt();
     }
     try {

@@ -3,6 +3,7 @@ package io.gpuagent.deviceplugin;
 import io.gpuagent.deviceplugin.v1beta1.Empty;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
 import io.gpuagent.deviceplugin.v1beta1.RegistrationGrpc;
+import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -152,10 +153,15 @@ final class FakeKubelet implements AutoCloseable {
         return;
       }
       registrations.add(new Registration(request, System.nanoTime(), servedIncarnation));
-      PluginClient previous =
-          plugins.put(
-              request.getResourceName(),
-              PluginClient.connect(sockets, dir.resolve(request.getEndpoint())));
+      // Like the kubelet's goroutine: the stream must outlive this Register call's context.
+      PluginClient client;
+      Context outer = Context.ROOT.attach();
+      try {
+        client = PluginClient.connect(sockets, dir.resolve(request.getEndpoint()));
+      } finally {
+        Context.ROOT.detach(outer);
+      }
+      PluginClient previous = plugins.put(request.getResourceName(), client);
       if (previous != null) {
         previous.close();
       }

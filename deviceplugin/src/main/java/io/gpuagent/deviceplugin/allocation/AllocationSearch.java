@@ -26,10 +26,13 @@ final class AllocationSearch {
   private final int[][] score;
   private final int[] optional;
   private final int[] optionalFrom;
-  private final int[] bestPairFrom;
+  /** {@code bestPartnerFrom[f][g]}: the best score of a device of group g with another device of
+   * groups f.. (itself included when it has two). */
+  private final int[][] bestPartnerFrom;
   private final long[] gain;
   private final int[] taken;
-  private final int[] byGain;
+  private final long[] potential;
+  private final int[] byPotential;
   private int[] best;
   private long bestValue;
   private boolean searchFoundBest;
@@ -41,7 +44,8 @@ final class AllocationSearch {
     optional = new int[groupCount];
     gain = new long[groupCount];
     taken = new int[groupCount];
-    byGain = new int[groupCount];
+    potential = new long[groupCount];
+    byPotential = new int[groupCount];
     for (int g = 0; g < groupCount; g++) {
       optional[g] = groups.get(g).optional();
       for (int h = 0; h < groupCount; h++) {
@@ -50,16 +54,20 @@ final class AllocationSearch {
       }
     }
     optionalFrom = new int[groupCount + 1];
-    bestPairFrom = new int[groupCount + 1];
     for (int g = groupCount - 1; g >= 0; g--) {
       optionalFrom[g] = optionalFrom[g + 1] + optional[g];
-      bestPairFrom[g] = bestPairFrom[g + 1];
-      if (optional[g] >= 2) {
-        bestPairFrom[g] = Math.max(bestPairFrom[g], score[g][g]);
+    }
+    bestPartnerFrom = new int[groupCount + 1][groupCount];
+    for (int from = groupCount - 1; from >= 0; from--) {
+      int[] partner = bestPartnerFrom[from];
+      System.arraycopy(bestPartnerFrom[from + 1], 0, partner, 0, groupCount);
+      if (optional[from] >= 2) {
+        partner[from] = score[from][from];
       }
-      for (int h = g + 1; h < groupCount && optional[g] > 0; h++) {
-        if (optional[h] > 0) {
-          bestPairFrom[g] = Math.max(bestPairFrom[g], score[g][h]);
+      for (int g = from + 1; g < groupCount && optional[from] > 0; g++) {
+        if (optional[g] > 0) {
+          partner[g] = Math.max(partner[g], score[g][from]);
+          partner[from] = Math.max(partner[from], score[from][g]);
         }
       }
     }
@@ -124,29 +132,32 @@ final class AllocationSearch {
   }
 
   /**
-   * What adding {@code left} devices from groups {@code from..} can add at most: each new device
-   * brings its gain against the devices already chosen (the largest gains first), and each pair of
-   * new devices at most the best pair score still open.
+   * What adding {@code left} devices from groups {@code from..} can add at most. Each new device
+   * brings its gain against the devices already chosen, and half of each pair it forms with the
+   * other new devices, a pair being worth at most the device's best partner still open; the sum of
+   * the {@code left} largest such potentials bounds the total.
    */
   private long upperBound(int from, int left) {
     int candidates = 0;
     for (int g = from; g < groupCount; g++) {
       if (optional[g] > 0) {
+        // Doubled to stay in integers: 2 * gain + (left - 1) * best partner.
+        potential[g] = 2 * gain[g] + (long) (left - 1) * bestPartnerFrom[from][g];
         int at = candidates++;
-        while (at > 0 && gain[byGain[at - 1]] < gain[g]) {
-          byGain[at] = byGain[at - 1];
+        while (at > 0 && potential[byPotential[at - 1]] < potential[g]) {
+          byPotential[at] = byPotential[at - 1];
           at--;
         }
-        byGain[at] = g;
+        byPotential[at] = g;
       }
     }
-    long bound = (long) left * (left - 1) / 2 * bestPairFrom[from];
+    long doubled = 0;
     int remaining = left;
     for (int i = 0; i < candidates && remaining > 0; i++) {
-      int count = Math.min(optional[byGain[i]], remaining);
-      bound += count * gain[byGain[i]];
+      int count = Math.min(optional[byPotential[i]], remaining);
+      doubled += count * potential[byPotential[i]];
       remaining -= count;
     }
-    return bound;
+    return doubled / 2;
   }
 }

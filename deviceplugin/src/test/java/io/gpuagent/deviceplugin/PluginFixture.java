@@ -1,0 +1,59 @@
+package io.gpuagent.deviceplugin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A device-plugin directory under /tmp (socket paths must stay short), a fake kubelet in it and a
+ * service on a simulated node; closes all three.
+ */
+final class PluginFixture implements AutoCloseable {
+  final Path dir;
+  final FakeKubelet kubelet;
+  final SimulatedInventories node;
+  private DevicePluginService service;
+
+  PluginFixture(String profile, boolean kubeletRunning) {
+    try {
+      dir = Files.createTempDirectory(Path.of("/tmp"), "dp");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    kubelet = kubeletRunning ? FakeKubelet.start(dir) : FakeKubelet.notStarted(dir);
+    node = new SimulatedInventories(profile);
+  }
+
+  PluginFixture(String profile) {
+    this(profile, true);
+  }
+
+  /** Starts a service with {@code config} pointed at this directory. */
+  DevicePluginService start(DevicePluginConfig config) {
+    service = new DevicePluginService(config.withPluginDir(dir), FirstAvailableAllocator::new);
+    service.start(node.current());
+    return service;
+  }
+
+  DevicePluginService start(MigStrategy strategy) {
+    return start(DevicePluginConfig.defaults().withMigStrategy(strategy));
+  }
+
+  @Override
+  public void close() {
+    if (service != null) {
+      service.close();
+    }
+    kubelet.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
