@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * An exporter on a simulated node with a fixed seed and a manual clock, for tests: the same calls
@@ -34,11 +35,16 @@ final class SimulatedExporter implements AutoCloseable {
   }
 
   SimulatedExporter(String profile, ExporterConfig config, DeviceHealthSource health) {
-    this(profile, config, health, (PodAssignmentSource) null);
+    this(profile, config, health, null, null);
   }
 
+  /** With the pod source and its failure count given, e.g. a real podresources watcher. */
   SimulatedExporter(
-      String profile, ExporterConfig config, DeviceHealthSource health, PodAssignmentSource podSource) {
+      String profile,
+      ExporterConfig config,
+      DeviceHealthSource health,
+      PodAssignmentSource podSource,
+      LongSupplier podSourceFailures) {
     node = SimulatedNode.load(profile, new SimOptions("sim-" + profile, SEED, clock));
     node.init();
     refreshInventory();
@@ -49,7 +55,7 @@ final class SimulatedExporter implements AutoCloseable {
             inventory::get,
             podSource != null ? podSource : pods::get,
             health,
-            podResourcesFailures::get,
+            podSourceFailures != null ? podSourceFailures : podResourcesFailures::get,
             HOSTNAME,
             clock);
   }
