@@ -132,8 +132,8 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
-   * Sets the health of a GPU (its MIG devices follow it) or of one MIG device, and pushes the new
-   * device lists to every ListAndWatch stream.
+   * Sets the health of a GPU (its MIG devices follow it) or of one MIG device. When it returns,
+   * Allocate answers by the new health and every ListAndWatch stream has been sent the new list.
    *
    * @throws IllegalArgumentException when no GPU or MIG device of this node has that UUID
    */
@@ -151,7 +151,7 @@ public final class DevicePluginService implements AutoCloseable {
       } else {
         LOG.info("event=device-healthy uuid={}", uuid);
       }
-      onLifecycle(this::publishHealth);
+      lifecycle.call(this::publishHealth);
     }
   }
 
@@ -253,7 +253,7 @@ public final class DevicePluginService implements AutoCloseable {
           registrar.register(endpoint);
         } else {
           endpoint.publish(snapshot);
-          if (!endpoint.registration().registeredWith(kubelet)) {
+          if (!endpoint.registeredOrRegisteringWith(kubelet)) {
             registrar.register(endpoint);
           }
         }
@@ -294,13 +294,14 @@ public final class DevicePluginService implements AutoCloseable {
     onLifecycle(this::checkDirectory);
   }
 
-  private void publishHealth() {
+  private Void publishHealth() {
     for (PluginEndpoint endpoint : endpoints.values()) {
       ResourceSnapshot current = endpoint.snapshot();
       endpoint.publish(
           ResourceSnapshot.of(
               current.resource(), health, current.allocator(), current.capabilities()));
     }
+    return null;
   }
 
   private void reportProblems(ResourcePlan next) {

@@ -62,6 +62,7 @@ final class KubeletRegistrar {
     if (!endpoint.isCurrentCycle(cycle)) {
       return;
     }
+    endpoint.attemptInFlight(Optional.empty());
     Optional<SocketFileId> kubelet;
     try {
       kubelet = SocketFileId.of(kubeletSocket);
@@ -79,6 +80,7 @@ final class KubeletRegistrar {
       return;
     }
     waitingLogged = false;
+    endpoint.attemptInFlight(kubelet);
     ManagedChannel channel = sockets.dial(kubeletSocket);
     RegistrationGrpc.newStub(channel)
         .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
@@ -106,6 +108,7 @@ final class KubeletRegistrar {
     if (!endpoint.isCurrentCycle(cycle)) {
       return;
     }
+    endpoint.attemptInFlight(Optional.empty());
     endpoint.registration(RegistrationState.registered(kubelet, clock.instant()));
     LOG.info(
         "event=registered resource={} endpoint={} attempts={}",
@@ -118,6 +121,7 @@ final class KubeletRegistrar {
     if (!endpoint.isCurrentCycle(cycle)) {
       return;
     }
+    endpoint.attemptInFlight(Optional.empty());
     String reason = describe(error);
     endpoint.registration(endpoint.registration().failed(reason));
     Duration delay = retryDelay(attempt);

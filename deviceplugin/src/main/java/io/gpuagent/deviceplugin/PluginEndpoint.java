@@ -30,6 +30,7 @@ final class PluginEndpoint implements AutoCloseable {
   private volatile ResourceSnapshot snapshot;
   private volatile RegistrationState registration = RegistrationState.NOT_YET;
   private int registrationCycle;
+  private Optional<SocketFileId> attemptInFlight = Optional.empty();
 
   private PluginEndpoint(
       DomainSockets sockets,
@@ -121,6 +122,17 @@ final class PluginEndpoint implements AutoCloseable {
 
   boolean isCurrentCycle(int cycle) {
     return cycle == registrationCycle;
+  }
+
+  /** The kubelet a Register call now under way was sent to; lifecycle thread only. */
+  void attemptInFlight(Optional<SocketFileId> kubelet) {
+    attemptInFlight = kubelet;
+  }
+
+  /** Registered with {@code kubelet}, or a Register call to it is under way. */
+  boolean registeredOrRegisteringWith(Optional<SocketFileId> kubelet) {
+    return registration.registeredWith(kubelet)
+        || (kubelet.isPresent() && attemptInFlight.equals(kubelet));
   }
 
   /** False once the socket file was deleted or replaced: the kubelet can no longer dial us. */

@@ -35,6 +35,7 @@ final class FakeKubelet implements AutoCloseable {
   private final List<Registration> registrations = new CopyOnWriteArrayList<>();
   private final Map<String, PluginClient> plugins = new ConcurrentHashMap<>();
   private final AtomicInteger refuseNext = new AtomicInteger();
+  private final List<Long> refusedAtNanos = new CopyOnWriteArrayList<>();
   private volatile int incarnation;
   private volatile long startedAtNanos;
   private Server server;
@@ -98,6 +99,11 @@ final class FakeKubelet implements AutoCloseable {
     refuseNext.set(count);
   }
 
+  /** When Register calls were refused, in order. */
+  List<Long> refusedAtNanos() {
+    return List.copyOf(refusedAtNanos);
+  }
+
   int incarnation() {
     return incarnation;
   }
@@ -149,6 +155,7 @@ final class FakeKubelet implements AutoCloseable {
         return;
       }
       if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        refusedAtNanos.add(System.nanoTime());
         response.onError(Status.UNAVAILABLE.withDescription("not ready").asRuntimeException());
         return;
       }

@@ -1,5 +1,6 @@
 package io.gpuagent.deviceplugin.allocation;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,26 +27,28 @@ final class AllocationSearch {
   private final int[][] score;
   private final int[] optional;
   private final int[] optionalFrom;
-  /** {@code bestPartnerFrom[f][g]}: the best score of a device of group g with another device of
-   * groups f.. (itself included when it has two). */
-  private final int[][] bestPartnerFrom;
+  /** The best score between two different groups among groups {@code f..} with devices left. */
+  private final int[] bestCrossPairFrom;
+  /**
+   * {@code sameGpuPairsFrom[f][n]}: the most pairs within one GPU that {@code n} devices of groups
+   * {@code f..} can form, reached by filling the largest groups first.
+   */
+  private final long[][] sameGpuPairsFrom;
   private final long[] gain;
   private final int[] taken;
-  private final long[] potential;
-  private final int[] byPotential;
+  private final int[] byGain;
   private int[] best;
   private long bestValue;
   private boolean searchFoundBest;
   private long nodes;
 
-  private AllocationSearch(GpuTopology topology, List<DeviceGroup> groups) {
+  private AllocationSearch(GpuTopology topology, List<DeviceGroup> groups, int extra) {
     groupCount = groups.size();
     score = new int[groupCount][groupCount];
     optional = new int[groupCount];
     gain = new long[groupCount];
     taken = new int[groupCount];
-    potential = new long[groupCount];
-    byPotential = new int[groupCount];
+    byGain = new int[groupCount];
     for (int g = 0; g < groupCount; g++) {
       optional[g] = groups.get(g).optional();
       for (int h = 0; h < groupCount; h++) {
@@ -54,23 +57,40 @@ final class AllocationSearch {
       }
     }
     optionalFrom = new int[groupCount + 1];
+    bestCrossPairFrom = new int[groupCount + 1];
     for (int g = groupCount - 1; g >= 0; g--) {
       optionalFrom[g] = optionalFrom[g + 1] + optional[g];
-    }
-    bestPartnerFrom = new int[groupCount + 1][groupCount];
-    for (int from = groupCount - 1; from >= 0; from--) {
-      int[] partner = bestPartnerFrom[from];
-      System.arraycopy(bestPartnerFrom[from + 1], 0, partner, 0, groupCount);
-      if (optional[from] >= 2) {
-        partner[from] = score[from][from];
-      }
-      for (int g = from + 1; g < groupCount && optional[from] > 0; g++) {
-        if (optional[g] > 0) {
-          partner[g] = Math.max(partner[g], score[g][from]);
-          partner[from] = Math.max(partner[from], score[from][g]);
+      bestCrossPairFrom[g] = bestCrossPairFrom[g + 1];
+      for (int h = g + 1; h < groupCount && optional[g] > 0; h++) {
+        if (optional[h] > 0) {
+          bestCrossPairFrom[g] = Math.max(bestCrossPairFrom[g], score[g][h]);
         }
       }
     }
+    sameGpuPairsFrom = new long[groupCount + 1][];
+    for (int from = 0; from <= groupCount; from++) {
+      sameGpuPairsFrom[from] = sameGpuPairs(from, Math.min(extra, optionalFrom[from]));
+    }
+  }
+
+  private long[] sameGpuPairs(int from, int most) {
+    int[] sizes = new int[groupCount - from];
+    for (int g = from; g < groupCount; g++) {
+      sizes[g - from] = optional[g];
+    }
+    Arrays.sort(sizes);
+    long[] pairs = new long[most + 1];
+    int group = sizes.length - 1;
+    int inGroup = 0;
+    for (int n = 1; n <= most; n++) {
+      while (inGroup == sizes[group]) {
+        group--;
+        inGroup = 0;
+      }
+      pairs[n] = pairs[n - 1] + inGroup;
+      inGroup++;
+    }
+    return pairs;
   }
 
   /**
@@ -79,11 +99,12 @@ final class AllocationSearch {
    * @param extra how many optional devices to add: 0 ≤ extra ≤ the optional devices in all groups
    */
   static Result run(GpuTopology topology, List<DeviceGroup> groups, int extra) {
-    AllocationSearch search = new AllocationSearch(topology, groups);
-    if (extra < 0 || extra > search.optionalFrom[0]) {
+    int optionalDevices = groups.stream().mapToInt(DeviceGroup::optional).sum();
+    if (extra < 0 || extra > optionalDevices) {
       throw new IllegalArgumentException(
-          "cannot add " + extra + " of " + search.optionalFrom[0] + " optional devices");
+          "cannot add " + extra + " of " + optionalDevices + " optional devices");
     }
+    AllocationSearch search = new AllocationSearch(topology, groups, extra);
     search.startFromGreedy(extra);
     search.descend(0, extra, 0);
     return new Result(search.best, search.bestValue, search.nodes <= NODE_BUDGET);
@@ -132,32 +153,33 @@ final class AllocationSearch {
   }
 
   /**
-   * What adding {@code left} devices from groups {@code from..} can add at most. Each new device
-   * brings its gain against the devices already chosen, and half of each pair it forms with the
-   * other new devices, a pair being worth at most the device's best partner still open; the sum of
-   * the {@code left} largest such potentials bounds the total.
+   * What adding {@code left} devices from groups {@code from..} can add at most: each new device
+   * brings its gain against the devices already chosen (the largest gains first); of the pairs
+   * among new devices, at most {@code sameGpuPairsFrom} lie within one GPU, the rest score at most
+   * the best pair across GPUs.
    */
   private long upperBound(int from, int left) {
     int candidates = 0;
     for (int g = from; g < groupCount; g++) {
       if (optional[g] > 0) {
-        // Doubled to stay in integers: 2 * gain + (left - 1) * best partner.
-        potential[g] = 2 * gain[g] + (long) (left - 1) * bestPartnerFrom[from][g];
         int at = candidates++;
-        while (at > 0 && potential[byPotential[at - 1]] < potential[g]) {
-          byPotential[at] = byPotential[at - 1];
+        while (at > 0 && gain[byGain[at - 1]] < gain[g]) {
+          byGain[at] = byGain[at - 1];
           at--;
         }
-        byPotential[at] = g;
+        byGain[at] = g;
       }
     }
-    long doubled = 0;
+    long sameGpu = sameGpuPairsFrom[from][left];
+    long bound =
+        sameGpu * PairScore.SAME_GPU
+            + ((long) left * (left - 1) / 2 - sameGpu) * bestCrossPairFrom[from];
     int remaining = left;
     for (int i = 0; i < candidates && remaining > 0; i++) {
-      int count = Math.min(optional[byPotential[i]], remaining);
-      doubled += count * potential[byPotential[i]];
+      int count = Math.min(optional[byGain[i]], remaining);
+      bound += count * gain[byGain[i]];
       remaining -= count;
     }
-    return doubled / 2;
+    return bound;
   }
 }
