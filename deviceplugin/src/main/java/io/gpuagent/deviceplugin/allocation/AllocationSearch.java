@@ -11,9 +11,11 @@ import java.util.List;
  *
  * <p>Exact whenever the search ends within {@link #NODE_BUDGET} nodes, which it always does for up
  * to 16 optional devices: its tree is no larger than the subset tree of those devices (2^17 - 1
- * nodes). Beyond that (MIG devices or memory slices of many GPUs) it starts from a greedy answer
- * and stops at the budget with the best set seen, so the time stays bounded and the answer is never
- * worse than greedy.
+ * nodes). Beyond that it usually still ends (devices of one GPU are counted, not enumerated, and
+ * the bound knows how many pairs can fall within one GPU), e.g. for any request on 8 GPUs of 7 MIG
+ * devices or of 80 memory slices each in simulated NVSwitch scores; where it does not, it stops at
+ * the budget with the best set seen, never worse than the greedy answer it starts from, so the time
+ * stays bounded.
  */
 final class AllocationSearch {
 
@@ -27,13 +29,16 @@ final class AllocationSearch {
   private final int[][] score;
   private final int[] optional;
   private final int[] optionalFrom;
+
   /** The best score between two different groups among groups {@code f..} with devices left. */
   private final int[] bestCrossPairFrom;
+
   /**
    * {@code sameGpuPairsFrom[f][n]}: the most pairs within one GPU that {@code n} devices of groups
    * {@code f..} can form, reached by filling the largest groups first.
    */
   private final long[][] sameGpuPairsFrom;
+
   private final long[] gain;
   private final int[] taken;
   private final int[] byGain;

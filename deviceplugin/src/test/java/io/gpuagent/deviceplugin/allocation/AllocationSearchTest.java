@@ -69,6 +69,24 @@ class AllocationSearchTest {
     assertThat(result.exact()).isTrue();
   }
 
+  @Test
+  void migDevicesAndSlicesOfAnNvswitchNodeAreSearchedToTheEnd() {
+    try (SimulatedNodes sim = SimulatedNodes.start("h100x8")) {
+      GpuTopology topology = sim.allocator().topology();
+
+      for (int extra = 1; extra <= 56; extra++) {
+        assertThat(AllocationSearch.run(topology, groupsOf(8, 7), extra).exact()).isTrue();
+      }
+      for (int extra : new int[] {1, 40, 80, 81, 100, 150, 300, 639}) {
+        assertThat(AllocationSearch.run(topology, groupsOf(8, 80), extra).exact()).isTrue();
+      }
+    }
+  }
+
+  private static List<DeviceGroup> groupsOf(int gpus, int devicesEach) {
+    return IntStream.range(0, gpus).mapToObj(gpu -> new DeviceGroup(gpu, 0, devicesEach)).toList();
+  }
+
   private static long greedyValue(GpuTopology topology, List<DeviceGroup> groups, int extra) {
     int n = groups.size();
     int[][] score = new int[n][n];
