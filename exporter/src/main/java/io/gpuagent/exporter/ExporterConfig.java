@@ -25,9 +25,14 @@ public record ExporterConfig(
       throw new IllegalArgumentException(
           "metrics.interval must be at least " + MIN_INTERVAL.toMillis() + "ms, got " + interval);
     }
-    if (deviceTimeout.isNegative() || deviceTimeout.isZero() || deviceTimeout.compareTo(interval) > 0) {
+    if (deviceTimeout.isNegative()
+        || deviceTimeout.isZero()
+        || deviceTimeout.compareTo(interval) > 0) {
       throw new IllegalArgumentException(
-          "device timeout must be positive and at most the interval " + interval + ", got " + deviceTimeout);
+          "device timeout must be positive and at most the interval "
+              + interval
+              + ", got "
+              + deviceTimeout);
     }
   }
 

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DCGM-compatible GPU metrics, straight from NVML. A named sampler thread reads every GPU at a
  * fixed interval into an immutable snapshot and swaps one reference; {@link #render} (the {@code
- * GET /metrics} handler) answers from the latest snapshot and never calls NVML, so scrapers cost
- * a lookup however many there are.
+ * GET /metrics} handler) answers from the latest snapshot and never calls NVML, so scrapers cost a
+ * lookup however many there are.
  *
  * <p>Wiring: construct, {@code start()}, route {@code render(acceptHeader)} to {@code /metrics},
  * feed NVML events with {@code eventPump.addListener(exporter::onNvmlEvent)}, {@code close()} at
@@ -50,6 +50,7 @@ public final class MetricsExporter implements AutoCloseable {
   private final AtomicReference<ExpositionSnapshot> latest =
       new AtomicReference<>(ExpositionSnapshot.EMPTY);
   private final ScheduledExecutorService schedule;
+  private final Object sampling = new Object();
 
   /**
    * @param inventory the agent's current inventory (read each sample; never blocks)
@@ -69,7 +70,8 @@ public final class MetricsExporter implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.pods = Objects.requireNonNull(pods, "pods");
     this.health = Objects.requireNonNull(health, "health");
-    this.podResourcesFailures = Objects.requireNonNull(podResourcesFailures, "podResourcesFailures");
+    this.podResourcesFailures =
+        Objects.requireNonNull(podResourcesFailures, "podResourcesFailures");
     this.sampler =
         new Sampler(nvml, inventory, config.counters().fields(), config.deviceTimeout(), clock);
     this.snapshots = new SnapshotBuilder(config.counters(), hostname, jvmRegistry(config));
@@ -96,17 +98,20 @@ public final class MetricsExporter implements AutoCloseable {
 
   /** Takes one sample on the caller's thread and publishes it (tests, benchmarks, a rebuild). */
   public void sampleNow() {
-    NodeSample sample = sampler.sampleOnce();
-    PodAssignments assignments = pods.current();
-    Map<String, DeviceHealth> healthNow = health.current();
-    latest.set(
-        snapshots.build(
-            sample,
-            assignments,
-            healthNow,
-            xids.snapshot(),
-            sampler.errors().snapshot(),
-            podResourcesFailures.getAsLong()));
+    // One sample at a time: the builder keeps totals, and an older sample must not win the swap.
+    synchronized (sampling) {
+      NodeSample sample = sampler.sampleOnce();
+      PodAssignments assignments = pods.current();
+      Map<String, DeviceHealth> healthNow = health.current();
+      latest.set(
+          snapshots.build(
+              sample,
+              assignments,
+              healthNow,
+              xids.snapshot(),
+              sampler.errors().snapshot(),
+              podResourcesFailures.getAsLong()));
+    }
   }
 
   /**
@@ -127,7 +132,8 @@ public final class MetricsExporter implements AutoCloseable {
   public void close() {
     schedule.shutdownNow();
     try {
-      if (!schedule.awaitTermination(config.deviceTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+      if (!schedule.awaitTermination(
+          config.deviceTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
         LOG.warn("event=exporter-sampler-still-running");
       }
     } catch (InterruptedException e) {

@@ -20,7 +20,9 @@ class DeviceFaultsTest {
     try (SimulatedExporter sim = new SimulatedExporter("h100x8")) {
       sim.sampleTwice(5);
       String lost = sim.inventory.get().gpus().get(2).uuid();
-      assertThat(uuidsOf(Exposition.parse(sim.text()), "DCGM_FI_DEV_GPU_TEMP")).hasSize(8).contains(lost);
+      assertThat(uuidsOf(Exposition.parse(sim.text()), "DCGM_FI_DEV_GPU_TEMP"))
+          .hasSize(8)
+          .contains(lost);
 
       sim.node.inject(lost, new SimFault.Lost());
       sim.clock.advance(Duration.ofSeconds(5));
@@ -30,11 +32,16 @@ class DeviceFaultsTest {
       assertThat(metrics.samples())
           .filteredOn(s -> s.name().startsWith("DCGM_FI_"))
           .noneMatch(s -> lost.equals(s.label("UUID")));
-      for (String name : List.of("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_PROF_GR_ENGINE_ACTIVE")) {
+      for (String name :
+          List.of(
+              "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_PROF_GR_ENGINE_ACTIVE")) {
         assertThat(uuidsOf(metrics, name)).as(name).hasSize(7).doesNotContain(lost);
       }
       assertThat(metrics.one("gpu_agent_exporter_device_up", "UUID", lost).value()).isZero();
-      assertThat(metrics.where("gpu_agent_nvml_errors_total", s -> "NVML_ERROR_GPU_IS_LOST".equals(s.label("code"))))
+      assertThat(
+              metrics.where(
+                  "gpu_agent_nvml_errors_total",
+                  s -> "NVML_ERROR_GPU_IS_LOST".equals(s.label("code"))))
           .isNotEmpty();
 
       // The agent rebuilds the inventory: the GPU is listed as lost and keeps its labels.
@@ -48,7 +55,9 @@ class DeviceFaultsTest {
       sim.node.resetGpu(lost);
       sim.refreshInventory();
       sim.exporter.sampleNow();
-      assertThat(uuidsOf(Exposition.parse(sim.text()), "DCGM_FI_DEV_GPU_TEMP")).hasSize(8).contains(lost);
+      assertThat(uuidsOf(Exposition.parse(sim.text()), "DCGM_FI_DEV_GPU_TEMP"))
+          .hasSize(8)
+          .contains(lost);
     }
   }
 
@@ -75,7 +84,8 @@ class DeviceFaultsTest {
       Exposition metrics = Exposition.parse(sim.text());
       assertThat(uuidsOf(metrics, "DCGM_FI_DEV_GPU_TEMP")).hasSize(7).doesNotContain(slow);
       assertThat(metrics.one("gpu_agent_exporter_device_up", "UUID", slow).value()).isZero();
-      assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value()).isEqualTo(1);
+      assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value())
+          .isEqualTo(1);
 
       // Still stuck in its first call: the next sample does not pile another one on it.
       long started = System.nanoTime();
@@ -83,7 +93,8 @@ class DeviceFaultsTest {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
       metrics = Exposition.parse(sim.text());
       assertThat(uuidsOf(metrics, "DCGM_FI_DEV_GPU_TEMP")).hasSize(7);
-      assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value()).isEqualTo(2);
+      assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value())
+          .isEqualTo(2);
     }
   }
 
@@ -104,7 +115,9 @@ class DeviceFaultsTest {
       assertThat(withMemoryTemp).containsExactlyInAnyOrder(gpus.get(1).uuid(), gpus.get(3).uuid());
       assertThat(uuidsOf(mixedMetrics, "DCGM_FI_DEV_GPU_TEMP")).hasSize(4);
       assertThat(mixedMetrics.named("DCGM_FI_DEV_VGPU_LICENSE_STATUS")).isEmpty();
-      assertThat(mixedMetrics.named("gpu_agent_nvml_errors_total")).as("NOT_SUPPORTED is no error").isEmpty();
+      assertThat(mixedMetrics.named("gpu_agent_nvml_errors_total"))
+          .as("NOT_SUPPORTED is no error")
+          .isEmpty();
     }
   }
 
@@ -119,18 +132,33 @@ class DeviceFaultsTest {
           Exposition.Sample total =
               metrics.one(
                   "DCGM_FI_DEV_FB_FREE",
-                  "UUID", gpu.uuid(),
-                  "GPU_I_ID", Integer.toString(mig.gpuInstanceId()),
-                  "GPU_I_PROFILE", mig.profile());
+                  "UUID",
+                  gpu.uuid(),
+                  "GPU_I_ID",
+                  Integer.toString(mig.gpuInstanceId()),
+                  "GPU_I_PROFILE",
+                  mig.profile());
           assertThat(total.value()).isEqualTo(Math.floor(mig.memoryTotalBytes() / 1048576.0));
           assertThat(total.labels()).containsEntry("gpu", Integer.toString(gpu.index()));
-          metrics.one("DCGM_FI_DEV_FB_USED", "UUID", gpu.uuid(), "GPU_I_ID", Integer.toString(mig.gpuInstanceId()));
-          metrics.one("DCGM_FI_DEV_XID_ERRORS", "UUID", gpu.uuid(), "GPU_I_ID", Integer.toString(mig.gpuInstanceId()));
+          metrics.one(
+              "DCGM_FI_DEV_FB_USED",
+              "UUID",
+              gpu.uuid(),
+              "GPU_I_ID",
+              Integer.toString(mig.gpuInstanceId()));
+          metrics.one(
+              "DCGM_FI_DEV_XID_ERRORS",
+              "UUID",
+              gpu.uuid(),
+              "GPU_I_ID",
+              Integer.toString(mig.gpuInstanceId()));
         }
       }
       // Board-level readings of a GPU in MIG mode stay on the GPU, not its instances.
-      assertThat(metrics.named("DCGM_FI_DEV_GPU_TEMP")).noneMatch(s -> s.labels().containsKey("GPU_I_ID"));
-      assertThat(metrics.named("DCGM_FI_DEV_GPU_UTIL")).hasSize(2); // parents in MIG mode: NOT_SUPPORTED
+      assertThat(metrics.named("DCGM_FI_DEV_GPU_TEMP"))
+          .noneMatch(s -> s.labels().containsKey("GPU_I_ID"));
+      assertThat(metrics.named("DCGM_FI_DEV_GPU_UTIL"))
+          .hasSize(2); // parents in MIG mode: NOT_SUPPORTED
     }
   }
 

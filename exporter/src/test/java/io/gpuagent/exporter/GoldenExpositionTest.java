@@ -84,10 +84,14 @@ class GoldenExpositionTest {
     sim.pods.set(
         new PodAssignments(
             Map.of(
-                ownedDevice, List.of(new ContainerRef("ml", "trainer-0", "main")),
-                gpu1 + "::0", List.of(new ContainerRef("ml", "notebook-a", "jupyter")),
-                gpu1 + "::1", List.of(new ContainerRef("ml", "notebook-a", "jupyter")),
-                gpu1 + "::2", List.of(new ContainerRef("web", "embedder-7", "server"))),
+                ownedDevice,
+                List.of(new ContainerRef("ml", "trainer-0", "main")),
+                gpu1 + "::0",
+                List.of(new ContainerRef("ml", "notebook-a", "jupyter")),
+                gpu1 + "::1",
+                List.of(new ContainerRef("ml", "notebook-a", "jupyter")),
+                gpu1 + "::2",
+                List.of(new ContainerRef("web", "embedder-7", "server"))),
             SimulatedExporter.START));
     sim.node.inject(ownedDevice, new SimFault.Process(4242, 4L << 30, 80));
     health.put(gpus.get(2).uuid(), DeviceHealth.unhealthy("xid-79"));
@@ -110,8 +114,7 @@ class GoldenExpositionTest {
         .as(
             "exposition differs from src/test/resources/golden/%s; the actual output is in "
                 + "exporter/target/golden-actual/%s (copy it over to accept a deliberate change)",
-            name,
-            name)
+            name, name)
         .isEqualTo(expected);
   }
 }

@@ -43,7 +43,8 @@ class GrafanaFilesTest {
 
   @Test
   void dashboardIsJsonWithATargetOnEveryPanel() throws IOException {
-    JsonNode dashboard = new ObjectMapper().readTree(GRAFANA.resolve("gpu-agent-dashboard.json").toFile());
+    JsonNode dashboard =
+        new ObjectMapper().readTree(GRAFANA.resolve("gpu-agent-dashboard.json").toFile());
 
     assertThat(dashboard.path("uid").asText()).isEqualTo("gpu-agent-gpus");
     for (JsonNode panel : dashboard.path("panels")) {
@@ -56,7 +57,8 @@ class GrafanaFilesTest {
   @Test
   void dashboardAndAlertsQueryOnlyMetricsTheExporterWrites() throws IOException {
     Set<String> queried = new TreeSet<>();
-    JsonNode dashboard = new ObjectMapper().readTree(GRAFANA.resolve("gpu-agent-dashboard.json").toFile());
+    JsonNode dashboard =
+        new ObjectMapper().readTree(GRAFANA.resolve("gpu-agent-dashboard.json").toFile());
     dashboard.findValues("expr").forEach(expr -> queried.addAll(metricsIn(expr.asText())));
     dashboard.findValues("definition").forEach(query -> queried.addAll(metricsIn(query.asText())));
     Matcher alerts = ALERT_EXPR.matcher(Files.readString(GRAFANA.resolve("alerts.yaml")));
@@ -74,10 +76,13 @@ class GrafanaFilesTest {
       Exposition.parse(sim.text()).samples().forEach(s -> names.add(s.name()));
     }
     ExporterConfig withFaults =
-        ExporterConfig.withInterval(Duration.ofSeconds(1)).withDeviceTimeout(Duration.ofMillis(200));
-    try (SimulatedExporter sim = new SimulatedExporter("h100x8", withFaults, DeviceHealthSource.NONE)) {
+        ExporterConfig.withInterval(Duration.ofSeconds(1))
+            .withDeviceTimeout(Duration.ofMillis(200));
+    try (SimulatedExporter sim =
+        new SimulatedExporter("h100x8", withFaults, DeviceHealthSource.NONE)) {
       sim.node.inject(sim.inventory.get().gpus().get(0).uuid(), new SimFault.Lost());
-      sim.node.inject(sim.inventory.get().gpus().get(1).uuid(), new SimFault.Latency(Duration.ofSeconds(1)));
+      sim.node.inject(
+          sim.inventory.get().gpus().get(1).uuid(), new SimFault.Latency(Duration.ofSeconds(1)));
       sim.exporter.sampleNow();
       Exposition.parse(sim.text()).samples().forEach(s -> names.add(s.name()));
     }

@@ -36,7 +36,8 @@ class PodLabelsTest {
                       .containsEntry("pod", "trainer-0")
                       .containsEntry("namespace", "ml")
                       .containsEntry("container", "main"));
-      assertThat(metrics.where("DCGM_FI_DEV_GPU_TEMP", s -> s.labels().containsKey("pod"))).hasSize(1);
+      assertThat(metrics.where("DCGM_FI_DEV_GPU_TEMP", s -> s.labels().containsKey("pod")))
+          .hasSize(1);
     }
   }
 
@@ -53,16 +54,25 @@ class PodLabelsTest {
       sim.sampleTwice(5);
 
       Exposition metrics = Exposition.parse(sim.text());
-      for (String name : List.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_POWER_USAGE")) {
+      for (String name :
+          List.of("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_POWER_USAGE")) {
         List<Exposition.Sample> series = metrics.where(name, s -> gpu1.equals(s.label("UUID")));
         assertThat(series).as(name).hasSize(1);
         assertThat(series.get(0).labels()).doesNotContainKeys("pod", "namespace", "container");
       }
-      assertThat(metrics.one("gpu_agent_pod_allocated_devices", "UUID", gpu1, "pod", "notebook-a").value())
+      assertThat(
+              metrics
+                  .one("gpu_agent_pod_allocated_devices", "UUID", gpu1, "pod", "notebook-a")
+                  .value())
           .isEqualTo(2);
-      assertThat(metrics.one("gpu_agent_pod_allocated_devices", "UUID", gpu1, "pod", "embedder-7").value())
+      assertThat(
+              metrics
+                  .one("gpu_agent_pod_allocated_devices", "UUID", gpu1, "pod", "embedder-7")
+                  .value())
           .isEqualTo(1);
-      assertThat(metrics.where("gpu_agent_pod_gpu_memory_used_bytes", s -> gpu1.equals(s.label("UUID"))))
+      assertThat(
+              metrics.where(
+                  "gpu_agent_pod_gpu_memory_used_bytes", s -> gpu1.equals(s.label("UUID"))))
           .as("no per-pod memory on a shared GPU: NVML's PIDs cannot be mapped to pods")
           .isEmpty();
     }
@@ -79,7 +89,11 @@ class PodLabelsTest {
       Exposition metrics = Exposition.parse(sim.text());
       Exposition.Sample instance =
           metrics.one(
-              "DCGM_FI_DEV_FB_USED", "UUID", gpu0.uuid(), "GPU_I_ID", Integer.toString(mig.gpuInstanceId()));
+              "DCGM_FI_DEV_FB_USED",
+              "UUID",
+              gpu0.uuid(),
+              "GPU_I_ID",
+              Integer.toString(mig.gpuInstanceId()));
       assertThat(instance.labels()).containsEntry("pod", "trainer-0");
       assertThat(
               metrics.where(
@@ -101,7 +115,14 @@ class PodLabelsTest {
 
       Exposition metrics = Exposition.parse(sim.text());
       assertThat(
-              metrics.one("gpu_agent_pod_gpu_memory_used_bytes", "UUID", gpu4.uuid(), "pod", "trainer-0").value())
+              metrics
+                  .one(
+                      "gpu_agent_pod_gpu_memory_used_bytes",
+                      "UUID",
+                      gpu4.uuid(),
+                      "pod",
+                      "trainer-0")
+                  .value())
           .isEqualTo(4L << 30);
     }
   }

@@ -21,7 +21,8 @@ class PodResourcesSocketTest {
   void exclusiveGpuGetsLabelsAndSharedGpuIsNotDuplicated() throws Exception {
     Path socket = dir.resolve("kubelet.sock");
     try (FakePodResourcesServer kubelet = FakePodResourcesServer.start(socket);
-        PodResourcesWatcher watcher = new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
+        PodResourcesWatcher watcher =
+            new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
         SimulatedExporter sim = exporterOn(watcher)) {
       String gpu0 = sim.inventory.get().gpus().get(0).uuid();
       String gpu1 = sim.inventory.get().gpus().get(1).uuid();
@@ -36,10 +37,12 @@ class PodResourcesSocketTest {
           .containsEntry("pod", "trainer-0")
           .containsEntry("namespace", "ml")
           .containsEntry("container", "main");
-      List<Exposition.Sample> shared = metrics.where("DCGM_FI_DEV_GPU_UTIL", s -> gpu1.equals(s.label("UUID")));
+      List<Exposition.Sample> shared =
+          metrics.where("DCGM_FI_DEV_GPU_UTIL", s -> gpu1.equals(s.label("UUID")));
       assertThat(shared).hasSize(1);
       assertThat(shared.get(0).labels()).doesNotContainKey("pod");
-      assertThat(metrics.where("gpu_agent_pod_allocated_devices", s -> gpu1.equals(s.label("UUID"))))
+      assertThat(
+              metrics.where("gpu_agent_pod_allocated_devices", s -> gpu1.equals(s.label("UUID"))))
           .extracting(s -> s.label("pod"))
           .containsExactlyInAnyOrder("notebook-a", "embedder-7");
       assertThat(metrics.one("gpu_agent_podresources_errors_total").value()).isZero();
@@ -49,7 +52,8 @@ class PodResourcesSocketTest {
   @Test
   void absentSocketMeansNoLabelsAndTheFailureCounterRises() throws Exception {
     Path socket = dir.resolve("no-kubelet-here.sock");
-    try (PodResourcesWatcher watcher = new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
+    try (PodResourcesWatcher watcher =
+            new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
         SimulatedExporter sim = exporterOn(watcher)) {
       watcher.refreshNow();
       watcher.refreshNow();

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Assumptions;
  * Runs {@code promtool check metrics} (Debian package {@code prometheus}) on an exposition. Tests
  * that need it are skipped, with the reason, where it is not installed.
  *
- * <p>promtool exits 3 for lint findings. dcgm-exporter compatibility makes some certain: its
- * {@code modelName} label is camelCase, its counters have no {@code _total}, and one is named
- * {@code …_COUNTER}. Those are expected, and only for the names they concern; anything else fails.
+ * <p>promtool exits 3 for lint findings. dcgm-exporter compatibility makes some certain: its {@code
+ * modelName} label is camelCase, its counters have no {@code _total}, and one is named {@code
+ * …_COUNTER}. Those are expected, and only for the names they concern; anything else fails.
  */
 final class Promtool {
   private static final Pattern EXPECTED_LINT =
@@ -49,7 +49,8 @@ final class Promtool {
     List<String> unexpected =
         output.lines().filter(line -> !EXPECTED_LINT.matcher(line).matches()).toList();
     assertThat(unexpected).as("promtool findings beyond dcgm-exporter's naming").isEmpty();
-    // Only device series may carry modelName; gpu-agent's own metrics without device labels are clean.
+    // Only device series may carry modelName; gpu-agent's own metrics without device labels are
+    // clean.
     assertThat(output).doesNotContain("gpu_agent_exporter_samples_total", "gpu_agent_nvml_errors");
   }
 

@@ -19,7 +19,8 @@ class RenderingTest {
 
       RenderedMetrics first = sim.exporter.render(null);
       assertThat(sim.exporter.render("text/plain")).isSameAs(first);
-      assertThat(sim.exporter.render(PROMETHEUS_ACCEPT)).isSameAs(sim.exporter.render(PROMETHEUS_ACCEPT));
+      assertThat(sim.exporter.render(PROMETHEUS_ACCEPT))
+          .isSameAs(sim.exporter.render(PROMETHEUS_ACCEPT));
 
       sim.exporter.sampleNow();
       assertThat(sim.exporter.render(null)).isNotSameAs(first);
@@ -31,7 +32,8 @@ class RenderingTest {
     try (SimulatedExporter sim = new SimulatedExporter("h100x8")) {
       sim.sampleTwice(5);
 
-      assertThat(sim.exporter.render(null).contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(sim.exporter.render(null).contentType())
+          .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
       assertThat(sim.exporter.render("*/*").contentType()).startsWith("text/plain; version=0.0.4");
       assertThat(sim.exporter.render("application/vnd.google.protobuf").contentType())
           .startsWith("text/plain; version=0.0.4");
@@ -58,13 +60,16 @@ class RenderingTest {
       Await.until(() -> samples(sim) >= 3, Duration.ofSeconds(10), "three scheduled samples");
       assertThat(threadAlive("gpu-agent-exporter-sampler")).isTrue();
       Exposition metrics = Exposition.parse(sim.text());
-      assertThat(metrics.named("jvm_memory_used_bytes")).as("JVM metrics on by default").isNotEmpty();
+      assertThat(metrics.named("jvm_memory_used_bytes"))
+          .as("JVM metrics on by default")
+          .isNotEmpty();
     } finally {
       long started = System.nanoTime();
       sim.close();
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
-    Await.until(() -> !threadAlive("gpu-agent-exporter-sampler"), Duration.ofSeconds(2), "sampler gone");
+    Await.until(
+        () -> !threadAlive("gpu-agent-exporter-sampler"), Duration.ofSeconds(2), "sampler gone");
   }
 
   @Test

@@ -9,7 +9,9 @@ import io.gpuagent.nvml.sim.SimFault;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** XIDs injected through the simulator's event path, read by the event pump, shown by the exporter. */
+/**
+ * XIDs injected through the simulator's event path, read by the event pump, shown by the exporter.
+ */
 class XidEventsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
 
@@ -30,9 +32,11 @@ class XidEventsTest {
       assertThat(last.labels())
           .containsEntry("err_code", "79")
           .containsEntry("err_msg", "GPU has fallen off the bus");
-      assertThat(metrics.one("gpu_agent_xid_errors_total", "UUID", gpu3.uuid(), "xid", "79").value())
+      assertThat(
+              metrics.one("gpu_agent_xid_errors_total", "UUID", gpu3.uuid(), "xid", "79").value())
           .isEqualTo(2);
-      assertThat(metrics.one("gpu_agent_xid_errors_total", "UUID", gpu3.uuid(), "xid", "31").value())
+      assertThat(
+              metrics.one("gpu_agent_xid_errors_total", "UUID", gpu3.uuid(), "xid", "31").value())
           .isEqualTo(1);
       String gpu4 = sim.inventory.get().gpus().get(4).uuid();
       assertThat(metrics.one("DCGM_FI_DEV_XID_ERRORS", "UUID", gpu4).labels())
@@ -59,23 +63,33 @@ class XidEventsTest {
 
       Exposition metrics = Exposition.parse(sim.text());
       String instance = Integer.toString(mig.gpuInstanceId());
-      assertThat(metrics.one("DCGM_FI_DEV_XID_ERRORS", "UUID", gpu1.uuid(), "GPU_I_ID", instance).value())
+      assertThat(
+              metrics
+                  .one("DCGM_FI_DEV_XID_ERRORS", "UUID", gpu1.uuid(), "GPU_I_ID", instance)
+                  .value())
           .isEqualTo(94);
       assertThat(
-              metrics.one(
+              metrics
+                  .one(
                       "DCGM_FI_DEV_XID_ERRORS",
-                      "UUID", gpu1.uuid(),
-                      "GPU_I_ID", Integer.toString(other.gpuInstanceId()))
+                      "UUID",
+                      gpu1.uuid(),
+                      "GPU_I_ID",
+                      Integer.toString(other.gpuInstanceId()))
                   .value())
           .isZero();
       assertThat(
-              metrics.where(
+              metrics
+                  .where(
                       "DCGM_FI_DEV_XID_ERRORS",
-                      s -> gpu1.uuid().equals(s.label("UUID")) && !s.labels().containsKey("GPU_I_ID"))
+                      s ->
+                          gpu1.uuid().equals(s.label("UUID"))
+                              && !s.labels().containsKey("GPU_I_ID"))
                   .get(0)
                   .value())
           .isEqualTo(94);
-      assertThat(metrics.one("gpu_agent_xid_errors_total", "UUID", gpu1.uuid(), "xid", "94").value())
+      assertThat(
+              metrics.one("gpu_agent_xid_errors_total", "UUID", gpu1.uuid(), "xid", "94").value())
           .isEqualTo(1);
     }
   }

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One sample's metrics, immutable, with each format rendered at most once: the first scrape in a
- * format writes it, every later scrape of the same sample gets the same bytes. Many scrapers cost
- * a lookup, not a rendering each.
+ * format writes it, every later scrape of the same sample gets the same bytes. Many scrapers cost a
+ * lookup, not a rendering each.
  */
 public final class ExpositionSnapshot {
   public static final ExpositionSnapshot EMPTY =

@@ -6,8 +6,8 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 
 /**
  * The formats a scrape can ask for with its {@code Accept} header: OpenMetrics when it says {@code
- * application/openmetrics-text}, else Prometheus text 0.0.4 (what dcgm-exporter serves). Written
- * by client_java's writers; no protobuf, whose counters would lose dcgm-exporter's names.
+ * application/openmetrics-text}, else Prometheus text 0.0.4 (what dcgm-exporter serves). Written by
+ * client_java's writers; no protobuf, whose counters would lose dcgm-exporter's names.
  */
 public enum ScrapeFormat {
   PROMETHEUS_TEXT(PrometheusTextFormatWriter.create()),

@@ -89,7 +89,11 @@ final class DeviceReader {
     if (gpm == null) {
       gpm =
           rates
-              .flatMap(state -> read(d -> d.gpmSupported() ? Optional.of(state.gpmSince(d)) : Optional.empty()))
+              .flatMap(
+                  state ->
+                      read(
+                          d ->
+                              d.gpmSupported() ? Optional.of(state.gpmSince(d)) : Optional.empty()))
               .orElse(Map.of());
     }
     return Optional.ofNullable(gpm.get(metric));

@@ -53,10 +53,13 @@ final class FieldReadings {
       case RETIRED_PENDING -> r.retiredPages().map(RetiredPages::pending).map(FieldReadings::flag);
       case NVLINK_BANDWIDTH_TOTAL -> r.nvLinkMegabytesPerSecond();
       case VGPU_LICENSE_STATUS -> Optional.empty();
-      case UNCORRECTABLE_REMAPPED_ROWS -> r.remappedRows().map(rows -> (double) rows.uncorrectable());
+      case UNCORRECTABLE_REMAPPED_ROWS ->
+          r.remappedRows().map(rows -> (double) rows.uncorrectable());
       case CORRECTABLE_REMAPPED_ROWS -> r.remappedRows().map(rows -> (double) rows.correctable());
-      case ROW_REMAP_FAILURE -> r.remappedRows().map(RemappedRows::failure).map(FieldReadings::flag);
-      case ROW_REMAP_PENDING -> r.remappedRows().map(RemappedRows::pending).map(FieldReadings::flag);
+      case ROW_REMAP_FAILURE ->
+          r.remappedRows().map(RemappedRows::failure).map(FieldReadings::flag);
+      case ROW_REMAP_PENDING ->
+          r.remappedRows().map(RemappedRows::pending).map(FieldReadings::flag);
       // GPM gives activity in percent and PCIe in MiB/s; DCGM wants ratios and bytes/s.
       case PROF_GR_ENGINE_ACTIVE -> ratio(r, GpmMetric.GRAPHICS_UTIL);
       case PROF_SM_ACTIVE -> ratio(r, GpmMetric.SM_UTIL);

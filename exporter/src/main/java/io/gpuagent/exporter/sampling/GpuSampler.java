@@ -45,7 +45,9 @@ final class GpuSampler implements AutoCloseable {
     Map<DcgmField, Double> values = readFields(gpuFields, reader);
     Map<EccErrorType, Long> ecc = new EnumMap<>(EccErrorType.class);
     for (EccErrorType type : EccErrorType.values()) {
-      reader.read(d -> d.eccErrorCount(type, EccCounterType.VOLATILE)).ifPresent(n -> ecc.put(type, n));
+      reader
+          .read(d -> d.eccErrorCount(type, EccCounterType.VOLATILE))
+          .ifPresent(n -> ecc.put(type, n));
     }
     List<GpuSample.MigSample> migs = new ArrayList<>();
     for (MigDevice mig : gpu.migDevices()) {
@@ -109,7 +111,13 @@ final class GpuSampler implements AutoCloseable {
       throw new NvmlException(
           "nvmlDeviceGetHandleByIndex_v2",
           NvmlReturn.NOT_FOUND,
-          "GPU " + gpu.uuid() + " is no longer at index " + gpu.index() + " (" + device.uuid() + " is)");
+          "GPU "
+              + gpu.uuid()
+              + " is no longer at index "
+              + gpu.index()
+              + " ("
+              + device.uuid()
+              + " is)");
     }
     return device;
   }

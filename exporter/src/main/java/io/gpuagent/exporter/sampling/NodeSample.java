@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One sampling round: the inventory it covered, the GPUs that answered in time (by UUID), and
- * those that did not ({@code timedOut}: still busy with this or an earlier round). A GPU in
- * neither failed (lost, or an error logged). Immutable.
+ * One sampling round: the inventory it covered, the GPUs that answered in time (by UUID), and those
+ * that did not ({@code timedOut}: still busy with this or an earlier round). A GPU in neither
+ * failed (lost, or an error logged). Immutable.
  */
 public record NodeSample(
     Inventory inventory,

@@ -114,13 +114,15 @@ public final class Sampler implements AutoCloseable {
     }
     Map<String, GpuSample> answered = new HashMap<>();
     started.forEach(
-        (uuid, future) -> collect(uuid, future, deadline).ifPresentOrElse(
-            sample -> answered.put(uuid, sample),
-            () -> {
-              if (!future.isDone()) {
-                timedOut.add(uuid);
-              }
-            }));
+        (uuid, future) ->
+            collect(uuid, future, deadline)
+                .ifPresentOrElse(
+                    sample -> answered.put(uuid, sample),
+                    () -> {
+                      if (!future.isDone()) {
+                        timedOut.add(uuid);
+                      }
+                    }));
     Set<String> present = new HashSet<>();
     current.gpus().forEach(gpu -> present.add(gpu.uuid()));
     inFlight.keySet().retainAll(present);

@@ -26,8 +26,8 @@ import java.util.function.Function;
  */
 final class AgentFamilies {
   /**
-   * XIDs counted from 0 on every GPU, so their first occurrence is an increase Prometheus sees
-   * (a series born at 1 is not): the hardware and driver XIDs of NVIDIA's catalogue.
+   * XIDs counted from 0 on every GPU, so their first occurrence is an increase Prometheus sees (a
+   * series born at 1 is not): the hardware and driver XIDs of NVIDIA's catalogue.
    */
   static final Set<Long> XIDS_COUNTED_FROM_ZERO =
       Set.of(48L, 61L, 62L, 63L, 64L, 74L, 79L, 92L, 94L, 95L, 119L, 120L, 140L);
@@ -85,7 +85,8 @@ final class AgentFamilies {
           .get()
           .clockEventReasons()
           .ifPresent(reasons -> addReasons(clockReasons, gpuLabels, reasons));
-      ownerMemory(podMemory, labels, gpu.uuid(), labels.base(gpu), gpuSample.get().processMemoryBytes());
+      ownerMemory(
+          podMemory, labels, gpu.uuid(), labels.base(gpu), gpuSample.get().processMemoryBytes());
       for (GpuSample.MigSample migSample : gpuSample.get().migDevices()) {
         gpu.migDevices().stream()
             .filter(mig -> mig.uuid().equals(migSample.uuid()))
@@ -129,7 +130,10 @@ final class AgentFamilies {
         .filter(lost -> lost.uuid().isPresent() && !knownGpus.containsKey(lost.uuid().get()))
         .forEach(
             lost ->
-                add(family, labels.bare(lost.index(), lost.uuid().get()), health.get(lost.uuid().get())));
+                add(
+                    family,
+                    labels.bare(lost.index(), lost.uuid().get()),
+                    health.get(lost.uuid().get())));
     return family;
   }
 
@@ -142,7 +146,8 @@ final class AgentFamilies {
   private static void addReasons(Family family, Labels labels, ClockEventReasons reasons) {
     for (ClockEventReasons.Reason reason : ClockEventReasons.Reason.values()) {
       family.add(
-          labels.add("reason", reason.name().toLowerCase(Locale.ROOT)), reasons.has(reason) ? 1 : 0);
+          labels.add("reason", reason.name().toLowerCase(Locale.ROOT)),
+          reasons.has(reason) ? 1 : 0);
     }
   }
 

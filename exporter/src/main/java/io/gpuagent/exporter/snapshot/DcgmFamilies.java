@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The DCGM series of one sample, as the counters file lists them: one per device that answered
- * and has the field. A GPU that did not answer has none (not stale values); a field NVML does not
+ * The DCGM series of one sample, as the counters file lists them: one per device that answered and
+ * has the field. A GPU that did not answer has none (not stale values); a field NVML does not
  * support is absent (not 0).
  *
  * <p>client_java appends {@code _total} to every counter, but dcgm-exporter's counters have no
@@ -42,7 +42,9 @@ final class DcgmFamilies {
     for (CounterSpec spec : counters.series()) {
       Family family = new Family(spec.field().dcgmName(), spec.help());
       for (Gpu gpu : sample.inventory().gpus()) {
-        sample.gpu(gpu.uuid()).ifPresent(gpuSample -> addDevice(family, spec.field(), gpu, gpuSample, labels, xids));
+        sample
+            .gpu(gpu.uuid())
+            .ifPresent(gpuSample -> addDevice(family, spec.field(), gpu, gpuSample, labels, xids));
       }
       if (family.isEmpty()) {
         continue;
@@ -69,7 +71,10 @@ final class DcgmFamilies {
       DeviceLabels labels,
       XidRecorder.Snapshot xids) {
     if (field == DcgmField.XID_ERRORS) {
-      addXid(family, labels.gpu(gpu), xids.lastXid(new XidRecorder.Place(gpu.uuid(), Optional.empty())));
+      addXid(
+          family,
+          labels.gpu(gpu),
+          xids.lastXid(new XidRecorder.Place(gpu.uuid(), Optional.empty())));
     } else {
       value(sample.values(), field).ifPresent(v -> family.add(labels.gpu(gpu), v));
     }

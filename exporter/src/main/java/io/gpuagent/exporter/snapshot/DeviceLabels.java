@@ -77,7 +77,12 @@ final class DeviceLabels {
 
   static Labels podLabels(ContainerRef container) {
     return Labels.of(
-        "pod", container.pod(), "namespace", container.namespace(), "container", container.container());
+        "pod",
+        container.pod(),
+        "namespace",
+        container.namespace(),
+        "container",
+        container.container());
   }
 
   private Labels withOwner(Labels labels, String deviceUuid) {

@@ -36,7 +36,10 @@ final class Family {
     series.forEach(
         (labels, value) ->
             builder.dataPoint(
-                GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build()));
+                GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .labels(labels)
+                    .value(value)
+                    .build()));
     return builder.build();
   }
 

@@ -43,7 +43,9 @@ final class SelfFamilies {
         new Family(
             "gpu_agent_exporter_device_up",
             "1 when the GPU answered the last sample in time, 0 when it was lost, failed or late.");
-    devices.values().forEach(gpu -> up.add(labels.gpu(gpu), sample.gpu(gpu.uuid()).isPresent() ? 1 : 0));
+    devices
+        .values()
+        .forEach(gpu -> up.add(labels.gpu(gpu), sample.gpu(gpu.uuid()).isPresent() ? 1 : 0));
     Family timeouts =
         new Family(
             "gpu_agent_exporter_device_timeouts",

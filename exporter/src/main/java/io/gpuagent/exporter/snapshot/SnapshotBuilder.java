@@ -76,8 +76,8 @@ public final class SnapshotBuilder {
   }
 
   /**
-   * The GPUs of the inventory, and the lost ones by their last known identity, in index order.
-   * GPUs gone from the inventory altogether are forgotten.
+   * The GPUs of the inventory, and the lost ones by their last known identity, in index order. GPUs
+   * gone from the inventory altogether are forgotten.
    */
   private Map<String, Gpu> devicesOf(NodeSample sample) {
     Map<String, Gpu> devices = new HashMap<>();

@@ -43,7 +43,9 @@ class CounterSetTest {
             "DCGM_FI_PROF_DRAM_ACTIVE",
             "DCGM_FI_PROF_PCIE_TX_BYTES",
             "DCGM_FI_PROF_PCIE_RX_BYTES");
-    assertThat(counters.labels()).extracting(CounterSpec::field).containsExactly(DcgmField.DRIVER_VERSION);
+    assertThat(counters.labels())
+        .extracting(CounterSpec::field)
+        .containsExactly(DcgmField.DRIVER_VERSION);
     assertThat(typeOf(counters, DcgmField.TOTAL_ENERGY_CONSUMPTION)).isEqualTo(MetricType.COUNTER);
     assertThat(typeOf(counters, DcgmField.SM_CLOCK)).isEqualTo(MetricType.GAUGE);
     assertThat(counters.specs().get(0).help()).isEqualTo("SM clock frequency (in MHz).");
@@ -84,7 +86,10 @@ class CounterSetTest {
   @Test
   void unknownFieldIsAOneLineErrorNamingFileAndLine() {
     assertThatThrownBy(
-            () -> CounterSet.parse("# x\nDCGM_FI_DEV_GPU_TEMP, gauge, t\nDCGM_FI_DEV_WARP_DRIVE, gauge, w\n", "my.csv"))
+            () ->
+                CounterSet.parse(
+                    "# x\nDCGM_FI_DEV_GPU_TEMP, gauge, t\nDCGM_FI_DEV_WARP_DRIVE, gauge, w\n",
+                    "my.csv"))
         .isInstanceOf(CountersFileException.class)
         .hasMessage(
             "counters file my.csv line 3: unknown DCGM field 'DCGM_FI_DEV_WARP_DRIVE'"
@@ -107,10 +112,18 @@ class CounterSetTest {
 
   @Test
   void badLinesAreRejectedWithTheReason() {
-    assertRejected("DCGM_FI_DEV_GPU_TEMP gauge help\n", "line 1: expected 'DCGM field, gauge|counter|label, help text'");
-    assertRejected("DCGM_FI_DEV_GPU_TEMP, histogram, t\n", "line 1: type 'histogram' for DCGM_FI_DEV_GPU_TEMP: use gauge, counter or label");
-    assertRejected("DCGM_FI_DEV_GPU_TEMP, label, t\n", "DCGM_FI_DEV_GPU_TEMP is a measurement: its type must be gauge or counter, not label");
-    assertRejected("DCGM_FI_DRIVER_VERSION, gauge, v\n", "DCGM_FI_DRIVER_VERSION is a device property: its type must be label, not gauge");
+    assertRejected(
+        "DCGM_FI_DEV_GPU_TEMP gauge help\n",
+        "line 1: expected 'DCGM field, gauge|counter|label, help text'");
+    assertRejected(
+        "DCGM_FI_DEV_GPU_TEMP, histogram, t\n",
+        "line 1: type 'histogram' for DCGM_FI_DEV_GPU_TEMP: use gauge, counter or label");
+    assertRejected(
+        "DCGM_FI_DEV_GPU_TEMP, label, t\n",
+        "DCGM_FI_DEV_GPU_TEMP is a measurement: its type must be gauge or counter, not label");
+    assertRejected(
+        "DCGM_FI_DRIVER_VERSION, gauge, v\n",
+        "DCGM_FI_DRIVER_VERSION is a device property: its type must be label, not gauge");
     assertRejected("DCGM_FI_DEV_GPU_TEMP, gauge,\n", "help text for DCGM_FI_DEV_GPU_TEMP is empty");
     assertRejected(
         "DCGM_FI_DEV_GPU_TEMP, gauge, a\n\nDCGM_FI_DEV_GPU_TEMP, gauge, b\n",
@@ -127,12 +140,17 @@ class CounterSetTest {
 
   @Test
   void everyFieldHasAUniqueDcgmName() {
-    List<String> names = java.util.Arrays.stream(DcgmField.values()).map(DcgmField::dcgmName).toList();
+    List<String> names =
+        java.util.Arrays.stream(DcgmField.values()).map(DcgmField::dcgmName).toList();
     assertThat(names).doesNotHaveDuplicates().allMatch(name -> name.startsWith("DCGM_FI_"));
   }
 
   private static MetricType typeOf(CounterSet counters, DcgmField field) {
-    return counters.specs().stream().filter(s -> s.field() == field).findFirst().orElseThrow().type();
+    return counters.specs().stream()
+        .filter(s -> s.field() == field)
+        .findFirst()
+        .orElseThrow()
+        .type();
   }
 
   private static void assertRejected(String text, String messagePart) {

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which GPUs of an event set are registered, brought in line with each inventory. NVML cannot
  * unregister a device, so the set lives as long as the pump: GPUs new to the inventory are added,
- * GPUs that left it are forgotten (and registered again should they come back, e.g. after a
- * reset). Keeping the one set means an inventory change neither drops nor doubles an event.
- * Confined to the pump's thread.
+ * GPUs that left it are forgotten (and registered again should they come back, e.g. after a reset).
+ * Keeping the one set means an inventory change neither drops nor doubles an event. Confined to the
+ * pump's thread.
  */
 final class EventRegistrations {
   private static final Logger LOG = LoggerFactory.getLogger(EventRegistrations.class);
@@ -100,7 +100,11 @@ final class EventRegistrations {
 
   private void logRefusalOnce(Gpu gpu, String why) {
     if (refusalsLogged.add(gpu.uuid())) {
-      LOG.info("event=events-unavailable uuid={} model=\"{}\" reason=\"{}\"", gpu.uuid(), gpu.name(), why);
+      LOG.info(
+          "event=events-unavailable uuid={} model=\"{}\" reason=\"{}\"",
+          gpu.uuid(),
+          gpu.name(),
+          why);
     }
   }
 }

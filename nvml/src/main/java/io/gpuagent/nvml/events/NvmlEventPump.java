@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads NVML events on ONE named thread and hands each to every listener. The thread owns the
- * event set: it creates it, registers the inventory's GPUs for the wanted types each supports
- * ({@link #onInventory}), and waits on it with a short timeout so {@link #close()} is prompt. A
- * GPU that cannot register (NOT_SUPPORTED) is logged once and skipped; the others go on.
+ * Reads NVML events on ONE named thread and hands each to every listener. The thread owns the event
+ * set: it creates it, registers the inventory's GPUs for the wanted types each supports ({@link
+ * #onInventory}), and waits on it with a short timeout so {@link #close()} is prompt. A GPU that
+ * cannot register (NOT_SUPPORTED) is logged once and skipped; the others go on.
  *
  * <p>Usage: {@code addListener} (any time), {@code start()}, then {@code onInventory} on every
  * inventory change (the first one starts the registrations), {@code close()} at shutdown.
@@ -114,7 +114,10 @@ public final class NvmlEventPump implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (thread.isAlive()) {
-        LOG.warn("event=event-pump-stop-late thread={} waitMs={}", thread.getName(), waitTimeout.toMillis());
+        LOG.warn(
+            "event=event-pump-stop-late thread={} waitMs={}",
+            thread.getName(),
+            waitTimeout.toMillis());
       }
     }
   }
@@ -137,7 +140,8 @@ public final class NvmlEventPump implements AutoCloseable {
           lastWaitError = NvmlReturn.SUCCESS;
         } catch (NvmlException e) {
           if (e.code() != lastWaitError) {
-            LOG.warn("event=event-wait-failed function={} error={}", e.function(), e.code().nvmlName());
+            LOG.warn(
+                "event=event-wait-failed function={} error={}", e.function(), e.code().nvmlName());
             lastWaitError = e.code();
           }
           pause();
@@ -173,7 +177,8 @@ public final class NvmlEventPump implements AutoCloseable {
     try {
       registrations.set().close();
     } catch (NvmlException e) {
-      LOG.warn("event=event-set-free-failed function={} error={}", e.function(), e.code().nvmlName());
+      LOG.warn(
+          "event=event-set-free-failed function={} error={}", e.function(), e.code().nvmlName());
     }
   }
 

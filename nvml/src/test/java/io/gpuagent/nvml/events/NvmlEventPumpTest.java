@@ -102,8 +102,7 @@ class NvmlEventPumpTest {
       types.add(event.type());
     }
     assertThat(types)
-        .containsExactlyInAnyOrder(
-            EventType.SINGLE_BIT_ECC_ERROR, EventType.DOUBLE_BIT_ECC_ERROR);
+        .containsExactlyInAnyOrder(EventType.SINGLE_BIT_ECC_ERROR, EventType.DOUBLE_BIT_ECC_ERROR);
   }
 
   @Test
@@ -117,7 +116,8 @@ class NvmlEventPumpTest {
       awaitTrue(() -> pump.inventoriesApplied() == 2, "second inventory applied");
 
       assertThat(pump.registeredGpus())
-          .containsExactlyInAnyOrder(inventory.gpus().get(1).uuid(), inventory.gpus().get(3).uuid());
+          .containsExactlyInAnyOrder(
+              inventory.gpus().get(1).uuid(), inventory.gpus().get(3).uuid());
       assertThat(logs.messages(Level.INFO))
           .hasSize(2)
           .allSatisfy(line -> assertThat(line).contains("event=events-unavailable", "NVIDIA L40S"));
@@ -175,7 +175,8 @@ class NvmlEventPumpTest {
     long startedNanos = System.nanoTime();
     pump.close();
 
-    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos)).isLessThan(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos))
+        .isLessThan(Duration.ofSeconds(1));
     assertThat(threadAlive("gpu-agent-nvml-events")).isFalse();
     assertThat(pump.registeredGpus()).isEmpty();
     pump.close(); // idempotent
@@ -186,7 +187,8 @@ class NvmlEventPumpTest {
     start("h100x8", NvmlEventPump.XID_AND_ECC);
     long startedNanos = System.nanoTime();
     pump.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos)).isLessThan(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos))
+        .isLessThan(Duration.ofSeconds(1));
     assertThat(threadAlive("gpu-agent-nvml-events")).isFalse();
   }
 
