@@ -2,7 +2,9 @@ package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.http.AccessControl;
+import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
+import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
@@ -12,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +37,7 @@ public final class Agent implements AutoCloseable {
   private final Nvml nvml;
   private final Vertx vertx;
   private final NodeInventory inventory;
+  private final NodeServices services;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private HttpServer server;
@@ -41,8 +45,27 @@ public final class Agent implements AutoCloseable {
   private Agent(AgentConfig config, Nvml nvml) {
     this.config = config;
     this.nvml = nvml;
-    this.vertx = Vertx.vertx();
     this.inventory = new NodeInventory(new InventoryReader(nvml, Clock.systemUTC()));
+    // Module configuration errors surface here, before a thread or socket exists.
+    this.services =
+        NodeServices.create(withoutMissingPluginDir(config), nvml, inventory, Clock.systemUTC());
+    this.vertx = Vertx.vertx();
+  }
+
+  /**
+   * Off a Kubernetes node (a laptop running the simulator) there is no kubelet directory: say so
+   * once and run without the device plugin rather than create kubelet paths.
+   */
+  private static AgentConfig withoutMissingPluginDir(AgentConfig config) {
+    AgentConfig.DevicePlugin plugin = config.devicePlugin();
+    if (!plugin.enabled() || Files.isDirectory(plugin.dir())) {
+      return config;
+    }
+    LOG.warn(
+        "event=device-plugin-off reason=\"directory {} does not exist; not a kubelet node? (set"
+            + " --device-plugin-dir)\"",
+        plugin.dir());
+    return config.withDevicePlugin(plugin.disabled());
   }
 
   /**
@@ -61,6 +84,7 @@ public final class Agent implements AutoCloseable {
           nvml.cudaDriverVersion(),
           simulator.map(SimulatedNode::profileName).orElse("no"));
       agent.inventory.rebuild();
+      agent.services.start(agent.inventory);
       agent.ready.set(true);
       LOG.info("event=agent-ready node={} port={}", config.nodeName(), agent.port());
       return agent;
@@ -73,7 +97,11 @@ public final class Agent implements AutoCloseable {
   private void startHttp(Optional<SimulatedNode> simulator) {
     Router router =
         HttpApi.router(
-            vertx, config.nodeName(), inventory, ready::get, AccessControl.from(config.http()));
+            vertx,
+            new DevicesView(config.nodeName(), inventory, services),
+            ready::get,
+            AccessControl.from(config.http()));
+    services.exporter().ifPresent(exporter -> MetricsRoute.addTo(router, exporter));
     simulator.ifPresent(node -> new SimFaultRoutes(vertx, node, inventory).addTo(router));
     server =
         await(
@@ -127,6 +155,7 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("event=http-stop-failed error={}", e.getMessage());
     }
+    services.close();
     try {
       nvml.shutdown();
       LOG.info("event=nvml-shutdown");

@@ -5,6 +5,7 @@ import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.config.ConfigSchema;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,17 @@ public final class TestConfigs {
     return simulated(profile, Map.of());
   }
 
-  /** Also takes {@code GPU_AGENT_…} environment variables, e.g. for TLS or auth files. */
+  /**
+   * Also takes {@code GPU_AGENT_…} environment variables, e.g. for TLS or auth files. The device
+   * plugin and the podresources client are off unless the environment turns them on, so a test
+   * never touches a real kubelet's directory.
+   */
   public static AgentConfig simulated(String profile, Map<String, String> environment) {
-    return new ConfigLoader(
-            environment, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
+    Map<String, String> env = new HashMap<>();
+    env.put("GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false");
+    env.put("GPU_AGENT_POD_RESOURCES_ENABLED", "false");
+    env.putAll(environment);
+    return new ConfigLoader(env, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
         .load(
             Optional.empty(),
             List.of(

@@ -40,7 +40,36 @@ public record AgentConfig(
       Optional<String> driverCapabilities,
       boolean preStartRequired,
       String resourcePrefix,
-      Map<String, String> resourceRenames) {}
+      Map<String, String> resourceRenames) {
+
+    public DevicePlugin disabled() {
+      return new DevicePlugin(
+          false,
+          dir,
+          migStrategy,
+          deviceListStrategies,
+          passDeviceSpecs,
+          driverCapabilities,
+          preStartRequired,
+          resourcePrefix,
+          resourceRenames);
+    }
+  }
+
+  public AgentConfig withDevicePlugin(DevicePlugin plugin) {
+    return new AgentConfig(
+        nodeName,
+        http,
+        logFormat,
+        logLevel,
+        simulateProfile,
+        simulateSeed,
+        nvmlLibrary,
+        plugin,
+        podResources,
+        metrics,
+        shutdownTimeout);
+  }
 
   /** The kubelet podresources client. */
   public record PodResources(boolean enabled, Path socket, Duration interval) {}

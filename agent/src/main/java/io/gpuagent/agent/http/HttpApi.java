@@ -1,6 +1,5 @@
 package io.gpuagent.agent.http;
 
-import io.gpuagent.agent.NodeInventory;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,11 +18,7 @@ public final class HttpApi {
   private HttpApi() {}
 
   public static Router router(
-      Vertx vertx,
-      String nodeName,
-      NodeInventory inventory,
-      BooleanSupplier ready,
-      Optional<AccessControl> access) {
+      Vertx vertx, DevicesView devices, BooleanSupplier ready, Optional<AccessControl> access) {
     Router router = Router.router(vertx);
     access.ifPresent(handler -> router.route().handler(handler));
     router.get("/healthz").handler(ctx -> text(ctx, 200, "ok"));
@@ -39,10 +34,10 @@ public final class HttpApi {
         .get("/api/v1/devices")
         .handler(
             ctx ->
-                inventory
-                    .current()
+                devices
+                    .json()
                     .ifPresentOrElse(
-                        current -> json(ctx, 200, InventoryJson.of(nodeName, current)),
+                        body -> json(ctx, 200, body),
                         () -> error(ctx, 503, "inventory not built yet")));
     router.errorHandler(
         404,

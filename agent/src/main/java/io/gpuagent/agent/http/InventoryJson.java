@@ -6,16 +6,30 @@ import io.gpuagent.nvml.inventory.LostGpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /** The JSON of {@code GET /api/v1/devices} and {@code gpu-agent devices --json}: one shape. */
 public final class InventoryJson {
   private InventoryJson() {}
 
   public static JsonObject of(String nodeName, Inventory inventory) {
+    return of(nodeName, inventory, uuid -> new JsonObject());
+  }
+
+  /**
+   * The inventory with what the running agent knows of each device ({@code annotations}: resource
+   * name, health, the pods holding it) merged into the device's object.
+   */
+  public static JsonObject of(
+      String nodeName, Inventory inventory, Function<String, JsonObject> annotations) {
     JsonArray devices = new JsonArray();
-    inventory.gpus().forEach(gpu -> devices.add(gpu(gpu)));
+    inventory.gpus().forEach(gpu -> devices.add(gpu(gpu, annotations)));
     JsonArray lost = new JsonArray();
-    inventory.lostGpus().forEach(gpu -> lost.add(lost(gpu)));
+    inventory
+        .lostGpus()
+        .forEach(
+            gpu ->
+                lost.add(lost(gpu).mergeIn(gpu.uuid().map(annotations).orElse(new JsonObject()))));
     return new JsonObject()
         .put("node", nodeName)
         .put("driverVersion", inventory.driverVersion())
@@ -31,9 +45,10 @@ public final class InventoryJson {
     return nvmlValue / 1000 + "." + (nvmlValue % 1000) / 10;
   }
 
-  private static JsonObject gpu(Gpu gpu) {
+  private static JsonObject gpu(Gpu gpu, Function<String, JsonObject> annotations) {
     JsonArray migDevices = new JsonArray();
-    gpu.migDevices().forEach(mig -> migDevices.add(mig(mig)));
+    gpu.migDevices()
+        .forEach(mig -> migDevices.add(mig(mig).mergeIn(annotations.apply(mig.uuid()))));
     return new JsonObject()
         .put("index", gpu.index())
         .put("uuid", gpu.uuid())
@@ -50,7 +65,8 @@ public final class InventoryJson {
         .put("migCapable", gpu.migMode().isPresent())
         .put("migEnabled", gpu.migEnabled())
         .put("migPending", gpu.migMode().map(mode -> mode.pending()).orElse(false))
-        .put("migDevices", migDevices);
+        .put("migDevices", migDevices)
+        .mergeIn(annotations.apply(gpu.uuid()));
   }
 
   private static JsonObject mig(MigDevice mig) {

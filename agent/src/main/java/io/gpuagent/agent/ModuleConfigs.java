@@ -1,0 +1,61 @@
+package io.gpuagent.agent;
+
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.config.ConfigException;
+import io.gpuagent.deviceplugin.DeviceListStrategy;
+import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.MigStrategy;
+import io.gpuagent.exporter.ExporterConfig;
+import io.gpuagent.exporter.counters.CounterSet;
+import io.gpuagent.exporter.counters.CountersFileException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the agent's validated configuration into each module's own configuration, before anything
+ * starts: what a module still refuses becomes a {@link ConfigException} (exit 2).
+ */
+final class ModuleConfigs {
+  private ModuleConfigs() {}
+
+  static DevicePluginConfig devicePlugin(AgentConfig config) {
+    AgentConfig.DevicePlugin plugin = config.devicePlugin();
+    Set<DeviceListStrategy> strategies =
+        plugin.deviceListStrategies().stream()
+            .map(name -> DeviceListStrategy.valueOf(enumName(name)))
+            .collect(Collectors.toSet());
+    try {
+      return DevicePluginConfig.defaults()
+          .withPluginDir(plugin.dir())
+          .withMigStrategy(MigStrategy.valueOf(enumName(plugin.migStrategy())))
+          .withDeviceListStrategies(strategies)
+          .withDeviceSpecs(plugin.passDeviceSpecs(), DevicePluginConfig.DEFAULT_MIG_MINORS_FILE)
+          .withDriverCapabilities(plugin.driverCapabilities())
+          .withPreStartRequired(plugin.preStartRequired())
+          .withResourceNames(plugin.resourcePrefix(), plugin.resourceRenames());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("devicePlugin: " + e.getMessage());
+    }
+  }
+
+  static ExporterConfig exporter(AgentConfig config) {
+    try {
+      ExporterConfig exporter = ExporterConfig.withInterval(config.metrics().interval());
+      return config
+          .metrics()
+          .countersFile()
+          .map(file -> exporter.withCounters(CounterSet.load(file)))
+          .orElse(exporter);
+    } catch (CountersFileException e) {
+      throw new ConfigException("key 'metrics.countersFile': " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("metrics: " + e.getMessage());
+    }
+  }
+
+  /** {@code volume-mounts} → {@code VOLUME_MOUNTS}. */
+  private static String enumName(String configValue) {
+    return configValue.replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,182 @@
+package io.gpuagent.agent;
+
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.deviceplugin.DeviceHealth;
+import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.DevicePluginService;
+import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
+import io.gpuagent.exporter.ExporterConfig;
+import io.gpuagent.exporter.MetricsExporter;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.podresources.PodAssignmentSource;
+import io.gpuagent.podresources.PodAssignments;
+import io.gpuagent.podresources.PodResourcesWatcher;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feature modules of one node, connected: the inventory drives the device plugin, the event
+ * pump and the health ledger; the ledger's health goes to the device plugin and the exporter; pod
+ * assignments go to the exporter and the device API. Modules never see each other; this class is
+ * where they meet. Closed in the reverse order of start.
+ */
+public final class NodeServices implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeServices.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final HealthLedger health;
+  private final Optional<PodResourcesWatcher> pods;
+  private final Optional<DevicePluginService> devicePlugin;
+  private final Optional<MetricsExporter> exporter;
+  private final NvmlEventPump events;
+
+  private NodeServices(
+      HealthLedger health,
+      Optional<PodResourcesWatcher> pods,
+      Optional<DevicePluginService> devicePlugin,
+      Optional<MetricsExporter> exporter,
+      NvmlEventPump events) {
+    this.health = health;
+    this.pods = pods;
+    this.devicePlugin = devicePlugin;
+    this.exporter = exporter;
+    this.events = events;
+  }
+
+  /**
+   * Builds every enabled module from {@code config} without starting anything, so configuration
+   * mistakes surface before the agent starts.
+   */
+  static NodeServices create(AgentConfig config, Nvml nvml, NodeInventory inventory, Clock clock) {
+    DevicePluginConfig pluginConfig = ModuleConfigs.devicePlugin(config);
+    ExporterConfig exporterConfig = ModuleConfigs.exporter(config);
+    HealthLedger health = new HealthLedger(clock);
+    Optional<PodResourcesWatcher> pods =
+        config.podResources().enabled()
+            ? Optional.of(
+                new PodResourcesWatcher(
+                    config.podResources().socket(), config.podResources().interval(), clock))
+            : Optional.empty();
+    PodAssignmentSource assignments =
+        pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
+    Optional<DevicePluginService> plugin =
+        config.devicePlugin().enabled()
+            ? Optional.of(
+                new DevicePluginService(
+                    pluginConfig, current -> TopologyAllocator.build(nvml, current)))
+            : Optional.empty();
+    Optional<MetricsExporter> exporter =
+        config.metrics().enabled()
+            ? Optional.of(
+                new MetricsExporter(
+                    exporterConfig,
+                    nvml,
+                    () -> inventory.current().orElseThrow(),
+                    assignments,
+                    () -> exporterHealth(health.current()),
+                    () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
+                    config.nodeName(),
+                    clock))
+            : Optional.empty();
+    return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml));
+  }
+
+  /** Starts every module on the first inventory and subscribes them to later ones. */
+  void start(NodeInventory inventory) {
+    Inventory first = inventory.current().orElseThrow();
+    health.onChange(this::pushHealth);
+    pods.ifPresent(
+        watcher -> {
+          watcher.start();
+          started.push(watcher);
+        });
+    exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
+    events.start();
+    started.push(events);
+    events.onInventory(first);
+    exporter.ifPresent(
+        metrics -> {
+          metrics.start();
+          started.push(metrics);
+        });
+    devicePlugin.ifPresent(
+        plugin -> {
+          plugin.start(first);
+          started.push(plugin);
+        });
+    health.onInventory(first);
+    inventory.onChange(this::onInventory);
+  }
+
+  /** The one rebuild path, after NodeInventory published {@code next}. */
+  private void onInventory(Inventory next) {
+    events.onInventory(next);
+    devicePlugin.ifPresent(plugin -> plugin.rebuild(next));
+    health.onInventory(next);
+  }
+
+  private void pushHealth(String uuid, DeviceHealth deviceHealth) {
+    devicePlugin.ifPresent(
+        plugin -> {
+          try {
+            plugin.setHealth(uuid, deviceHealth);
+          } catch (IllegalArgumentException notAdvertised) {
+            // e.g. a MIG device under a strategy that does not advertise it
+            LOG.debug(
+                "event=health-not-advertised uuid={} reason={}", uuid, notAdvertised.getMessage());
+          }
+        });
+  }
+
+  private static Map<String, io.gpuagent.exporter.DeviceHealth> exporterHealth(
+      Map<String, DeviceHealth> ledger) {
+    Map<String, io.gpuagent.exporter.DeviceHealth> view = new HashMap<>();
+    ledger.forEach(
+        (uuid, state) ->
+            view.put(
+                uuid,
+                state instanceof DeviceHealth.Unhealthy bad
+                    ? io.gpuagent.exporter.DeviceHealth.unhealthy(bad.reason())
+                    : io.gpuagent.exporter.DeviceHealth.ok()));
+    return view;
+  }
+
+  public Optional<DevicePluginService> devicePlugin() {
+    return devicePlugin;
+  }
+
+  public Optional<MetricsExporter> exporter() {
+    return exporter;
+  }
+
+  public PodAssignments podAssignments() {
+    return pods.map(PodResourcesWatcher::current).orElse(PodAssignments.NONE);
+  }
+
+  public Map<String, DeviceHealth> health() {
+    return health.current();
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable module = started.pop();
+      try {
+        module.close();
+      } catch (Exception e) {
+        LOG.warn(
+            "event=module-close-failed module={} error={}",
+            module.getClass().getSimpleName(),
+            e.toString());
+      }
+    }
+  }
+}
