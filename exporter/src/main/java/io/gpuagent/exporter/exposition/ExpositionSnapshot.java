@@ -19,6 +19,9 @@ public final class ExpositionSnapshot {
   public static final ExpositionSnapshot EMPTY =
       new ExpositionSnapshot(MetricSnapshots.of(), Set.of());
 
+  private static final byte[] UNTYPED = "untyped".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] COUNTER = "counter".getBytes(StandardCharsets.US_ASCII);
+
   private final MetricSnapshots metrics;
   private final Set<String> dcgmCounterNames;
   private final AtomicReferenceArray<RenderedMetrics> rendered =
@@ -56,15 +59,28 @@ public final class ExpositionSnapshot {
     } catch (IOException e) {
       throw new UncheckedIOException("rendering to memory failed", e);
     }
-    if (format != ScrapeFormat.PROMETHEUS_TEXT || dcgmCounterNames.isEmpty()) {
-      return out.toByteArray();
+    byte[] bytes = out.toByteArray();
+    if (format == ScrapeFormat.PROMETHEUS_TEXT) {
+      restoreCounterTypes(bytes);
     }
-    // OpenMetrics has no counter without _total, so there DCGM counters stay "unknown"; the
-    // 0.0.4 text allows it, and dcgm-exporter writes "counter".
-    String text = out.toString(StandardCharsets.UTF_8);
+    return bytes;
+  }
+
+  /**
+   * OpenMetrics has no counter without {@code _total}, so there DCGM counters stay "unknown"; the
+   * 0.0.4 text allows it, and dcgm-exporter writes "counter". Both words have 7 letters, so the
+   * type line is fixed in place.
+   */
+  private void restoreCounterTypes(byte[] text) {
+    // Latin-1 maps each byte to one char, so string offsets are byte offsets.
+    String view = new String(text, StandardCharsets.ISO_8859_1);
     for (String name : dcgmCounterNames) {
-      text = text.replace("\n# TYPE " + name + " untyped\n", "\n# TYPE " + name + " counter\n");
+      String untyped = "\n# TYPE " + name + " untyped\n";
+      int at = view.indexOf(untyped);
+      if (at >= 0) {
+        int word = at + untyped.length() - UNTYPED.length - 1;
+        System.arraycopy(COUNTER, 0, text, word, COUNTER.length);
+      }
     }
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
