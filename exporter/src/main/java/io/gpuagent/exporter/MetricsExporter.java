@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -41,6 +42,7 @@ public final class MetricsExporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsExporter.class);
 
   private final ExporterConfig config;
+  private final Supplier<Inventory> inventory;
   private final PodAssignmentSource pods;
   private final DeviceHealthSource health;
   private final LongSupplier podResourcesFailures;
@@ -51,9 +53,11 @@ public final class MetricsExporter implements AutoCloseable {
       new AtomicReference<>(ExpositionSnapshot.EMPTY);
   private final ScheduledExecutorService schedule;
   private final Object sampling = new Object();
+  private final AtomicBoolean started = new AtomicBoolean();
 
   /**
-   * @param inventory the agent's current inventory (read each sample; never blocks)
+   * @param inventory the agent's current inventory, read each sample; null before the first one (no
+   *     sample is taken then)
    * @param podResourcesFailures failed podresources calls so far, for a self-metric
    * @param hostname the {@code Hostname} label, the node's name
    * @param clock timestamps and rates; a manual clock makes samples reproducible
@@ -72,8 +76,8 @@ public final class MetricsExporter implements AutoCloseable {
     this.health = Objects.requireNonNull(health, "health");
     this.podResourcesFailures =
         Objects.requireNonNull(podResourcesFailures, "podResourcesFailures");
-    this.sampler =
-        new Sampler(nvml, inventory, config.counters().fields(), config.deviceTimeout(), clock);
+    this.inventory = Objects.requireNonNull(inventory, "inventory");
+    this.sampler = new Sampler(nvml, config.counters().fields(), config.deviceTimeout(), clock);
     this.snapshots = new SnapshotBuilder(config.counters(), hostname, jvmRegistry(config));
     this.schedule =
         Executors.newSingleThreadScheduledExecutor(
@@ -84,8 +88,11 @@ public final class MetricsExporter implements AutoCloseable {
             });
   }
 
-  /** Samples now and then every interval, on the sampler thread. */
+  /** Samples now and then every interval, on the sampler thread. Once only. */
   public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the exporter is already started");
+    }
     long intervalNanos = config.interval().toNanos();
     schedule.scheduleAtFixedRate(this::sampleOnSchedule, 0, intervalNanos, TimeUnit.NANOSECONDS);
     LOG.info(
@@ -100,7 +107,11 @@ public final class MetricsExporter implements AutoCloseable {
   public void sampleNow() {
     // One sample at a time: the builder keeps totals, and an older sample must not win the swap.
     synchronized (sampling) {
-      NodeSample sample = sampler.sampleOnce();
+      Inventory current = inventory.get();
+      if (current == null) {
+        return; // no inventory yet: nothing to sample
+      }
+      NodeSample sample = sampler.sampleOnce(current);
       PodAssignments assignments = pods.current();
       Map<String, DeviceHealth> healthNow = health.current();
       latest.set(

@@ -52,11 +52,25 @@ class RenderingTest {
   }
 
   @Test
+  void noSampleIsTakenBeforeTheFirstInventory() {
+    try (SimulatedExporter sim = new SimulatedExporter("h100x8")) {
+      sim.inventory.set(null);
+      sim.exporter.sampleNow();
+      assertThat(sim.exporter.render(null).body()).isEmpty();
+
+      sim.refreshInventory();
+      sim.exporter.sampleNow();
+      assertThat(Exposition.parse(sim.text()).named("DCGM_FI_DEV_GPU_TEMP")).hasSize(8);
+    }
+  }
+
+  @Test
   void startedExporterSamplesOnItsNamedThreadAndStopsPromptly() {
     ExporterConfig config = ExporterConfig.withInterval(Duration.ofMillis(100));
     SimulatedExporter sim = new SimulatedExporter("pcie-mixed", config, DeviceHealthSource.NONE);
     try {
       sim.exporter.start();
+      assertThatThrownBy(sim.exporter::start).isInstanceOf(IllegalStateException.class);
       Await.until(() -> samples(sim) >= 3, Duration.ofSeconds(10), "three scheduled samples");
       assertThat(threadAlive("gpu-agent-exporter-sampler")).isTrue();
       Exposition metrics = Exposition.parse(sim.text());

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,6 @@ public final class Sampler implements AutoCloseable {
   /** Far above any node's GPU count: a bound, not a size. */
   private static final int MAX_WORKERS = 64;
 
-  private final Supplier<Inventory> inventory;
   private final Duration deviceTimeout;
   private final Clock clock;
   private final GpuSampler gpuSampler;
@@ -52,13 +50,7 @@ public final class Sampler implements AutoCloseable {
   /** GPUs whose last round failed or was late, so each change is logged once, not per round. */
   private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
 
-  public Sampler(
-      Nvml nvml,
-      Supplier<Inventory> inventory,
-      Set<DcgmField> fields,
-      Duration deviceTimeout,
-      Clock clock) {
-    this.inventory = inventory;
+  public Sampler(Nvml nvml, Set<DcgmField> fields, Duration deviceTimeout, Clock clock) {
     this.deviceTimeout = deviceTimeout;
     this.clock = clock;
     this.gpuSampler = new GpuSampler(nvml, fields, errors, clock);
@@ -83,11 +75,11 @@ public final class Sampler implements AutoCloseable {
     return errors;
   }
 
-  /** Samples every GPU of the current inventory once; rounds never overlap. */
-  public NodeSample sampleOnce() {
+  /** Samples every GPU of {@code inventory} once; rounds never overlap. */
+  public NodeSample sampleOnce(Inventory inventory) {
     oneRoundAtATime.lock();
     try {
-      return round(inventory.get());
+      return round(inventory);
     } finally {
       oneRoundAtATime.unlock();
     }
