@@ -1,21 +1,16 @@
 package io.gpuagent.deviceplugin;
 
-import io.gpuagent.deviceplugin.DevicePluginStatus.DeviceStatus;
-import io.gpuagent.deviceplugin.DevicePluginStatus.ResourceStatus;
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.gpuagent.nvml.inventory.Inventory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,7 +45,7 @@ public final class DevicePluginService implements AutoCloseable {
   private final Path kubeletSocket;
 
   // Confined to the lifecycle thread.
-  private final Map<String, PluginEndpoint> endpoints = new LinkedHashMap<>();
+  private PluginEndpoints endpoints;
   private Optional<SocketFileId> lastKubelet = Optional.empty();
   private Inventory allocatorInventory;
   private PreferredAllocator allocator;
@@ -63,7 +58,6 @@ public final class DevicePluginService implements AutoCloseable {
 
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
-  private KubeletRegistrar registrar;
   private PluginDirectoryWatcher watcher;
   private boolean started;
   private volatile boolean closed;
@@ -101,10 +95,13 @@ public final class DevicePluginService implements AutoCloseable {
     started = true;
     try {
       Files.createDirectories(config.pluginDir());
-      removeStaleSockets();
+      PluginEndpoints.removeStale(config.pluginDir());
       sockets = new DomainSockets("deviceplugin-io", 2);
       lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
-      registrar = new KubeletRegistrar(kubeletSocket, sockets, lifecycle, Clock.systemUTC());
+      KubeletRegistrar registrar =
+          new KubeletRegistrar(kubeletSocket, sockets, lifecycle, Clock.systemUTC());
+      endpoints =
+          new PluginEndpoints(config.pluginDir(), sockets, registrar, options, allocation);
       lifecycle.call(() -> rebuildNow(inventory));
       watcher =
           new PluginDirectoryWatcher(
@@ -157,33 +154,8 @@ public final class DevicePluginService implements AutoCloseable {
 
   /** What is advertised now, with registration state and health. */
   public DevicePluginStatus status() {
-    List<ResourceStatus> resources = new ArrayList<>();
-    for (PluginEndpoint endpoint : endpointView) {
-      ResourceSnapshot snapshot = endpoint.snapshot();
-      RegistrationState registration = endpoint.registration();
-      List<DeviceStatus> devices =
-          snapshot.devices().values().stream()
-              .map(
-                  advertised ->
-                      new DeviceStatus(
-                          endpoint.resourceName(),
-                          advertised.device().id(),
-                          advertised.device().gpuUuid(),
-                          advertised.device().mig().map(PlannedDevice.MigSlot::profile),
-                          advertised.health(),
-                          advertised.device().numaNode()))
-              .toList();
-      resources.add(
-          new ResourceStatus(
-              endpoint.resourceName(),
-              endpoint.socket(),
-              registration.registered(),
-              registration.registeredAt(),
-              registration.lastError(),
-              endpoint.openStreams(),
-              devices));
-    }
-    return new DevicePluginStatus(resources, problems);
+    return new DevicePluginStatus(
+        endpointView.stream().map(PluginEndpoint::status).toList(), problems);
   }
 
   /**
@@ -227,42 +199,19 @@ public final class DevicePluginService implements AutoCloseable {
     capabilities = MigCapabilityCheck.run(config, next);
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     lastKubelet = kubelet;
-    List<String> names = next.resources().stream().map(PlannedResource::name).toList();
-    for (String name : List.copyOf(endpoints.keySet())) {
-      if (!names.contains(name)) {
-        LOG.info("event=resource-withdrawn resource={}", name);
-        stop(endpoints.remove(name));
-      }
-    }
+    List<ResourceSnapshot> snapshots =
+        next.resources().stream()
+            .map(
+                resource ->
+                    ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities()))
+            .toList();
     try {
-      for (PlannedResource resource : next.resources()) {
-        ResourceSnapshot snapshot =
-            ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities());
-        PluginEndpoint endpoint = endpoints.get(resource.name());
-        if (endpoint != null && !endpoint.socketIntact()) {
-          LOG.info("event=plugin-socket-lost resource={} socket={}", resource.name(), endpoint.socket());
-          endpoints.remove(resource.name());
-          endpoint.close();
-          endpoint = null;
-        }
-        if (endpoint == null) {
-          endpoint =
-              PluginEndpoint.start(
-                  sockets, socketPath(resource.name()), options, allocation, snapshot);
-          endpoints.put(resource.name(), endpoint);
-          registrar.register(endpoint);
-        } else {
-          endpoint.publish(snapshot);
-          if (!endpoint.registeredOrRegisteringWith(kubelet)) {
-            registrar.register(endpoint);
-          }
-        }
-      }
+      endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve the device plugin: " + e.getMessage(), e);
     } finally {
       plan = next;
-      endpointView = List.copyOf(endpoints.values());
+      endpointView = endpoints.view();
       reportProblems(next);
     }
     return null;
@@ -278,14 +227,9 @@ public final class DevicePluginService implements AutoCloseable {
     lastKubelet = kubelet;
     if (kubeletChanged) {
       LOG.info("event=kubelet-socket-changed socket={} present={}", kubeletSocket, kubelet.isPresent());
-      for (PluginEndpoint endpoint : endpoints.values()) {
-        if (!endpoint.registration().registeredWith(kubelet)) {
-          endpoint.registration(endpoint.registration().withKubeletGone());
-        }
-      }
+      endpoints.kubeletChanged(kubelet);
     }
-    boolean socketLost = endpoints.values().stream().anyMatch(endpoint -> !endpoint.socketIntact());
-    if ((kubeletChanged && kubelet.isPresent()) || socketLost) {
+    if ((kubeletChanged && kubelet.isPresent()) || endpoints.anySocketLost()) {
       rebuildNow(plan.inventory());
     }
   }
@@ -295,12 +239,10 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   private Void publishHealth() {
-    for (PluginEndpoint endpoint : endpoints.values()) {
-      ResourceSnapshot current = endpoint.snapshot();
-      endpoint.publish(
-          ResourceSnapshot.of(
-              current.resource(), health, current.allocator(), current.capabilities()));
-    }
+    endpoints.refresh(
+        current ->
+            ResourceSnapshot.of(
+                current.resource(), health, current.allocator(), current.capabilities()));
     return null;
   }
 
@@ -316,29 +258,11 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   private Void closeEndpoints() {
-    endpoints.values().forEach(this::stop);
-    endpoints.clear();
+    if (endpoints != null) {
+      endpoints.closeAll();
+    }
     endpointView = List.of();
     return null;
-  }
-
-  private void stop(PluginEndpoint endpoint) {
-    endpoint.nextRegistrationCycle();
-    endpoint.close();
-  }
-
-  private Path socketPath(String resourceName) {
-    return config.pluginDir().resolve(SOCKET_PREFIX + resourceName.replace('/', '-') + ".sock");
-  }
-
-  private void removeStaleSockets() throws IOException {
-    try (DirectoryStream<Path> stale =
-        Files.newDirectoryStream(config.pluginDir(), SOCKET_PREFIX + "*.sock")) {
-      for (Path socket : stale) {
-        Files.deleteIfExists(socket);
-        LOG.info("event=stale-socket-removed socket={}", socket);
-      }
-    }
   }
 
   private void onLifecycle(Runnable task) {

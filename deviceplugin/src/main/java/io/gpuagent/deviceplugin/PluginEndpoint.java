@@ -135,6 +135,30 @@ final class PluginEndpoint implements AutoCloseable {
         || (kubelet.isPresent() && attemptInFlight.equals(kubelet));
   }
 
+  /** This resource in the visibility view. */
+  DevicePluginStatus.ResourceStatus status() {
+    ResourceSnapshot current = snapshot;
+    RegistrationState state = registration;
+    return new DevicePluginStatus.ResourceStatus(
+        resourceName,
+        socket,
+        state.registered(),
+        state.registeredAt(),
+        state.lastError(),
+        streams.size(),
+        current.devices().values().stream()
+            .map(
+                advertised ->
+                    new DevicePluginStatus.DeviceStatus(
+                        resourceName,
+                        advertised.device().id(),
+                        advertised.device().gpuUuid(),
+                        advertised.device().mig().map(PlannedDevice.MigSlot::profile),
+                        advertised.health(),
+                        advertised.device().numaNode()))
+            .toList());
+  }
+
   /** False once the socket file was deleted or replaced: the kubelet can no longer dial us. */
   boolean socketIntact() {
     try {
