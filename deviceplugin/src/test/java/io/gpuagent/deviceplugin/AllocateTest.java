@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
 import io.gpuagent.deviceplugin.v1beta1.CDIDevice;
 import io.gpuagent.deviceplugin.v1beta1.ContainerAllocateResponse;
 import io.gpuagent.deviceplugin.v1beta1.DeviceSpec;
@@ -238,6 +239,23 @@ class AllocateTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     assertThatThrownBy(() -> plugin.preferred(List.of("GPU-not-here"), List.of(), 1))
         .hasMessageContaining("unknown device GPU-not-here");
+  }
+
+  @Test
+  void preferredAllocationThroughTheTopologyAllocatorAsTheAgentWiresIt() {
+    fixture = new PluginFixture("a100-mig");
+    fixture.start(
+        DevicePluginConfig.defaults().withMigStrategy(MigStrategy.MIXED),
+        inventory -> TopologyAllocator.build(fixture.node.node, inventory));
+    PluginClient gpuPlugin = fixture.kubelet.plugin("nvidia.com/gpu");
+    PluginClient smallPlugin = fixture.kubelet.plugin("nvidia.com/mig-1g.10gb");
+    List<String> wholeGpus = DevicePluginServiceTest.ids(gpuPlugin.awaitFirstList());
+    List<String> small = DevicePluginServiceTest.ids(smallPlugin.awaitFirstList());
+
+    assertThat(gpuPlugin.preferred(wholeGpus, List.of(), 2).getContainerResponses(0).getDeviceIDsList())
+        .containsExactlyInAnyOrderElementsOf(wholeGpus);
+    assertThat(smallPlugin.preferred(small, List.of(small.get(2)), 1).getContainerResponses(0).getDeviceIDsList())
+        .containsExactly(small.get(2));
   }
 
   @Test

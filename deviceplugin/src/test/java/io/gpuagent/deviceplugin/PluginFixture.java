@@ -1,10 +1,13 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.nvml.inventory.Inventory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +36,12 @@ final class PluginFixture implements AutoCloseable {
 
   /** Starts a service with {@code config} pointed at this directory. */
   DevicePluginService start(DevicePluginConfig config) {
-    service = new DevicePluginService(config.withPluginDir(dir), FirstAvailableAllocator::new);
+    return start(config, FirstAvailableAllocator::new);
+  }
+
+  DevicePluginService start(
+      DevicePluginConfig config, Function<Inventory, PreferredAllocator> allocators) {
+    service = new DevicePluginService(config.withPluginDir(dir), allocators);
     service.start(node.current());
     return service;
   }
