@@ -88,7 +88,8 @@ final class ContainerAllocation {
    * MIG devices of one GPU) and, for a MIG device, its two capability nodes when the driver's table
    * names them.
    */
-  private static Set<String> deviceNodes(List<PlannedDevice> devices, MigCapabilities capabilities) {
+  private static Set<String> deviceNodes(
+      List<PlannedDevice> devices, MigCapabilities capabilities) {
     Set<String> paths = new LinkedHashSet<>(CONTROL_DEVICES);
     for (PlannedDevice device : devices) {
       paths.add("/dev/nvidia" + device.gpuMinor());
@@ -96,7 +97,8 @@ final class ContainerAllocation {
           .mig()
           .ifPresent(
               mig -> {
-                capabilityNode(capabilities.gpuInstanceAccess(device.gpuMinor(), mig.gpuInstanceId()))
+                capabilityNode(
+                        capabilities.gpuInstanceAccess(device.gpuMinor(), mig.gpuInstanceId()))
                     .ifPresent(paths::add);
                 capabilityNode(
                         capabilities.computeInstanceAccess(

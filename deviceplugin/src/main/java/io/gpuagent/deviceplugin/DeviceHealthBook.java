@@ -20,8 +20,8 @@ final class DeviceHealthBook {
   }
 
   /**
-   * A lost GPU's NVML error first, then the device's own mark, then its GPU's: a MIG device
-   * follows its parent GPU.
+   * A lost GPU's NVML error first, then the device's own mark, then its GPU's: a MIG device follows
+   * its parent GPU.
    */
   DeviceHealth effective(PlannedDevice device) {
     if (device.lost().isPresent()) {

@@ -40,7 +40,8 @@ public record DevicePluginConfig(
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   /** The name part of a qualified name (Kubernetes' rule for extended resources). */
-  private static final Pattern SHORT_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+  private static final Pattern SHORT_NAME =
+      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
   private static final Pattern CAPABILITIES = Pattern.compile("[a-z0-9_]+(,[a-z0-9_]+)*");
 
@@ -58,7 +59,9 @@ public record DevicePluginConfig(
         value -> {
           if (!CAPABILITIES.matcher(value).matches()) {
             throw new IllegalArgumentException(
-                "driverCapabilities \"" + value + "\" is not a comma-separated list like compute,utility");
+                "driverCapabilities \""
+                    + value
+                    + "\" is not a comma-separated list like compute,utility");
           }
         });
     if (resourcePrefix.length() > 253 || !DOMAIN.matcher(resourcePrefix).matches()) {
@@ -105,43 +108,92 @@ public record DevicePluginConfig(
 
   public DevicePluginConfig withPluginDir(Path dir) {
     return new DevicePluginConfig(
-        dir, migStrategy, deviceListStrategies, passDeviceSpecs, driverCapabilities,
-        preStartRequired, resourcePrefix, resourceRenames, migMinorsFile);
+        dir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
     return new DevicePluginConfig(
-        pluginDir, strategy, deviceListStrategies, passDeviceSpecs, driverCapabilities,
-        preStartRequired, resourcePrefix, resourceRenames, migMinorsFile);
+        pluginDir,
+        strategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
     return new DevicePluginConfig(
-        pluginDir, migStrategy, strategies, passDeviceSpecs, driverCapabilities,
-        preStartRequired, resourcePrefix, resourceRenames, migMinorsFile);
+        pluginDir,
+        migStrategy,
+        strategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
     return new DevicePluginConfig(
-        pluginDir, migStrategy, deviceListStrategies, pass, driverCapabilities,
-        preStartRequired, resourcePrefix, resourceRenames, minorsFile);
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        pass,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        minorsFile);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
     return new DevicePluginConfig(
-        pluginDir, migStrategy, deviceListStrategies, passDeviceSpecs, capabilities,
-        preStartRequired, resourcePrefix, resourceRenames, migMinorsFile);
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        capabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
     return new DevicePluginConfig(
-        pluginDir, migStrategy, deviceListStrategies, passDeviceSpecs, driverCapabilities,
-        required, resourcePrefix, resourceRenames, migMinorsFile);
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        required,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
     return new DevicePluginConfig(
-        pluginDir, migStrategy, deviceListStrategies, passDeviceSpecs, driverCapabilities,
-        preStartRequired, prefix, renames, migMinorsFile);
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        prefix,
+        renames,
+        migMinorsFile);
   }
 }

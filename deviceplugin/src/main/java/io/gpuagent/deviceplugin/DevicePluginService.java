@@ -100,8 +100,7 @@ public final class DevicePluginService implements AutoCloseable {
       lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
       KubeletRegistrar registrar =
           new KubeletRegistrar(kubeletSocket, sockets, lifecycle, Clock.systemUTC());
-      endpoints =
-          new PluginEndpoints(config.pluginDir(), sockets, registrar, options, allocation);
+      endpoints = new PluginEndpoints(config.pluginDir(), sockets, registrar, options, allocation);
       lifecycle.call(() -> rebuildNow(inventory));
       watcher =
           new PluginDirectoryWatcher(
@@ -159,8 +158,8 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
-   * Why something is not advertised, one line each (e.g. a node that breaks the {@code single}
-   * MIG strategy); empty when all is well.
+   * Why something is not advertised, one line each (e.g. a node that breaks the {@code single} MIG
+   * strategy); empty when all is well.
    */
   public List<String> problems() {
     return problems;
@@ -217,7 +216,9 @@ public final class DevicePluginService implements AutoCloseable {
     return null;
   }
 
-  /** Rebuilds when kubelet.sock was re-created (a kubelet restart) or one of our sockets is gone. */
+  /**
+   * Rebuilds when kubelet.sock was re-created (a kubelet restart) or one of our sockets is gone.
+   */
   private void checkDirectory() {
     if (closed || plan == null) {
       return;
@@ -226,7 +227,8 @@ public final class DevicePluginService implements AutoCloseable {
     boolean kubeletChanged = !kubelet.equals(lastKubelet);
     lastKubelet = kubelet;
     if (kubeletChanged) {
-      LOG.info("event=kubelet-socket-changed socket={} present={}", kubeletSocket, kubelet.isPresent());
+      LOG.info(
+          "event=kubelet-socket-changed socket={} present={}", kubeletSocket, kubelet.isPresent());
       endpoints.kubeletChanged(kubelet);
     }
     if ((kubeletChanged && kubelet.isPresent()) || endpoints.anySocketLost()) {

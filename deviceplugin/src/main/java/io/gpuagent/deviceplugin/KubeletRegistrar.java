@@ -147,7 +147,8 @@ final class KubeletRegistrar {
       return error.getMessage();
     }
     Status status = Status.fromThrowable(error);
-    return status.getCode() + (status.getDescription() != null ? ": " + status.getDescription() : "");
+    return status.getCode()
+        + (status.getDescription() != null ? ": " + status.getDescription() : "");
   }
 
   /** gRPC calls back on its own threads; the answer is handled where the endpoints live. */

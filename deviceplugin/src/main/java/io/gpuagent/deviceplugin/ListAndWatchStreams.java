@@ -12,8 +12,7 @@ import java.util.Set;
  * changed list goes to every stream. One lock keeps each stream's messages in publication order.
  */
 final class ListAndWatchStreams {
-  private final Set<ServerCallStreamObserver<ListAndWatchResponse>> streams =
-      new LinkedHashSet<>();
+  private final Set<ServerCallStreamObserver<ListAndWatchResponse>> streams = new LinkedHashSet<>();
   private ListAndWatchResponse current;
   private boolean closed;
 

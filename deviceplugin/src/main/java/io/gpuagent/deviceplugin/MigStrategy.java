@@ -10,7 +10,9 @@ public enum MigStrategy {
   NONE,
   /** Every GPU is in MIG mode with one profile; its MIG devices are advertised as {@code gpu}. */
   SINGLE,
-  /** Each MIG profile is its own resource {@code mig-<profile>}; GPUs without MIG stay {@code gpu}. */
+  /**
+   * Each MIG profile is its own resource {@code mig-<profile>}; GPUs without MIG stay {@code gpu}.
+   */
   MIXED;
 
   /** The name used in configuration: {@code none}, {@code single} or {@code mixed}. */
@@ -31,6 +33,8 @@ public enum MigStrategy {
         "mig strategy \""
             + value
             + "\" is not one of "
-            + Arrays.stream(values()).map(MigStrategy::configName).collect(Collectors.joining(", ")));
+            + Arrays.stream(values())
+                .map(MigStrategy::configName)
+                .collect(Collectors.joining(", ")));
   }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls back when a file in the device-plugin directory is created or deleted (the kubelet
- * restarting deletes our sockets and re-creates kubelet.sock), and every {@code period} besides,
- * so a lost or coalesced event costs at most one period. The callback decides what changed.
+ * restarting deletes our sockets and re-creates kubelet.sock), and every {@code period} besides, so
+ * a lost or coalesced event costs at most one period. The callback decides what changed.
  */
 final class PluginDirectoryWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginDirectoryWatcher.class);
@@ -50,7 +50,8 @@ final class PluginDirectoryWatcher implements AutoCloseable {
         if (key != null) {
           key.pollEvents();
           if (!key.reset()) {
-            LOG.warn("event=plugin-dir-unwatchable: the directory is gone; checking every {}", period);
+            LOG.warn(
+                "event=plugin-dir-unwatchable: the directory is gone; checking every {}", period);
           }
         }
         onChange.run();

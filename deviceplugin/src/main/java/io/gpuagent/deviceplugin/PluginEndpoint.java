@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One resource's gRPC server on its own socket, the snapshot it answers from, its ListAndWatch
- * streams and its registration state. The socket is given up when the file is deleted under it
- * (the kubelet does that when it starts): a rebuild then starts a new endpoint.
+ * streams and its registration state. The socket is given up when the file is deleted under it (the
+ * kubelet does that when it starts): a rebuild then starts a new endpoint.
  */
 final class PluginEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginEndpoint.class);

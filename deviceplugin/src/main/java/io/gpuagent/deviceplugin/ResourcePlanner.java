@@ -68,7 +68,9 @@ final class ResourcePlanner {
     return new ResourcePlan(inventory, resources(byShortName, problems), problems);
   }
 
-  /** {@code mig-1g.10gb}; {@code +} (as in {@code 1g.10gb+me}) is not allowed in a resource name. */
+  /**
+   * {@code mig-1g.10gb}; {@code +} (as in {@code 1g.10gb+me}) is not allowed in a resource name.
+   */
   static String migShortName(String profile) {
     return "mig-" + profile.replace('+', '.');
   }
@@ -135,7 +137,12 @@ final class ResourcePlanner {
             .get(GPU)
             .add(
                 new PlannedDevice(
-                    uuid, uuid, lost.index(), lost.index(), Optional.empty(), Optional.empty(),
+                    uuid,
+                    uuid,
+                    lost.index(),
+                    lost.index(),
+                    Optional.empty(),
+                    Optional.empty(),
                     Optional.of(fresh)));
       }
     }
@@ -189,7 +196,12 @@ final class ResourcePlanner {
 
   private static PlannedDevice wholeGpu(Gpu gpu) {
     return new PlannedDevice(
-        gpu.uuid(), gpu.uuid(), gpu.index(), gpu.minorNumber(), gpu.numaNode(), Optional.empty(),
+        gpu.uuid(),
+        gpu.uuid(),
+        gpu.index(),
+        gpu.minorNumber(),
+        gpu.numaNode(),
+        Optional.empty(),
         Optional.empty());
   }
 

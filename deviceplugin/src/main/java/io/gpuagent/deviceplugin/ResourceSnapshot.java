@@ -40,11 +40,7 @@ record ResourceSnapshot(
       listing.addDevices(kubeletDevice(device, deviceHealth));
     }
     return new ResourceSnapshot(
-        resource,
-        Collections.unmodifiableMap(devices),
-        listing.build(),
-        allocator,
-        capabilities);
+        resource, Collections.unmodifiableMap(devices), listing.build(), allocator, capabilities);
   }
 
   Optional<AdvertisedDevice> device(String id) {
@@ -52,7 +48,8 @@ record ResourceSnapshot(
   }
 
   private static Device kubeletDevice(PlannedDevice device, DeviceHealth health) {
-    Device.Builder builder = Device.newBuilder().setID(device.id()).setHealth(health.kubeletValue());
+    Device.Builder builder =
+        Device.newBuilder().setID(device.id()).setHealth(health.kubeletValue());
     device
         .numaNode()
         .ifPresent(

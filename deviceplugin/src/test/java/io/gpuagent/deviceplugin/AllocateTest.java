@@ -85,10 +85,8 @@ class AllocateTest {
     assertThat(answer.getMountsList())
         .extracting(Mount::getContainerPath, Mount::getHostPath)
         .containsExactly(
-            tuple(
-                "/var/run/nvidia-container-devices/" + gpus.get(0), "/dev/null"),
-            tuple(
-                "/var/run/nvidia-container-devices/" + gpus.get(7), "/dev/null"));
+            tuple("/var/run/nvidia-container-devices/" + gpus.get(0), "/dev/null"),
+            tuple("/var/run/nvidia-container-devices/" + gpus.get(7), "/dev/null"));
   }
 
   @Test
@@ -143,14 +141,26 @@ class AllocateTest {
   void aMigDeviceGetsItsGpuNodeAndItsCapabilityNodesFromTheDriverTable() throws IOException {
     fixture = new PluginFixture("a100-mig");
     Gpu gpu0 = fixture.node.current().gpus().get(0);
-    MigDevice large = gpu0.migDevices().stream().filter(m -> m.profile().equals("3g.40gb")).findFirst().orElseThrow();
+    MigDevice large =
+        gpu0.migDevices().stream()
+            .filter(m -> m.profile().equals("3g.40gb"))
+            .findFirst()
+            .orElseThrow();
     Path minors = fixture.dir.resolve("mig-minors");
     String gpu = "gpu" + gpu0.minorNumber();
     Files.writeString(
         minors,
         "config 1\nmonitor 2\n"
-            + gpu + "/gi" + large.gpuInstanceId() + "/access 21\n"
-            + gpu + "/gi" + large.gpuInstanceId() + "/ci" + large.computeInstanceId() + "/access 22\n");
+            + gpu
+            + "/gi"
+            + large.gpuInstanceId()
+            + "/access 21\n"
+            + gpu
+            + "/gi"
+            + large.gpuInstanceId()
+            + "/ci"
+            + large.computeInstanceId()
+            + "/access 22\n");
     fixture.start(
         DevicePluginConfig.defaults()
             .withMigStrategy(MigStrategy.MIXED)
@@ -194,7 +204,8 @@ class AllocateTest {
               assertThat(e.getStatus().getDescription())
                   .isEqualTo("unknown device GPU-not-here for resource nvidia.com/gpu");
             });
-    assertThat(only(plugin, List.of(gpus.get(0))).getEnvsMap()).containsKey("NVIDIA_VISIBLE_DEVICES");
+    assertThat(only(plugin, List.of(gpus.get(0))).getEnvsMap())
+        .containsKey("NVIDIA_VISIBLE_DEVICES");
   }
 
   @Test
@@ -231,7 +242,11 @@ class AllocateTest {
 
     assertThat(plugin.preferred(reversed, List.of(), 2).getContainerResponses(0).getDeviceIDsList())
         .containsExactly(gpus.get(0), gpus.get(1));
-    assertThat(plugin.preferred(reversed, List.of(gpus.get(5)), 2).getContainerResponses(0).getDeviceIDsList())
+    assertThat(
+            plugin
+                .preferred(reversed, List.of(gpus.get(5)), 2)
+                .getContainerResponses(0)
+                .getDeviceIDsList())
         .containsExactly(gpus.get(5), gpus.get(0));
     assertThatThrownBy(() -> plugin.preferred(gpus, List.of(), 9))
         .isInstanceOfSatisfying(
@@ -252,9 +267,17 @@ class AllocateTest {
     List<String> wholeGpus = DevicePluginServiceTest.ids(gpuPlugin.awaitFirstList());
     List<String> small = DevicePluginServiceTest.ids(smallPlugin.awaitFirstList());
 
-    assertThat(gpuPlugin.preferred(wholeGpus, List.of(), 2).getContainerResponses(0).getDeviceIDsList())
+    assertThat(
+            gpuPlugin
+                .preferred(wholeGpus, List.of(), 2)
+                .getContainerResponses(0)
+                .getDeviceIDsList())
         .containsExactlyInAnyOrderElementsOf(wholeGpus);
-    assertThat(smallPlugin.preferred(small, List.of(small.get(2)), 1).getContainerResponses(0).getDeviceIDsList())
+    assertThat(
+            smallPlugin
+                .preferred(small, List.of(small.get(2)), 1)
+                .getContainerResponses(0)
+                .getDeviceIDsList())
         .containsExactly(small.get(2));
   }
 
@@ -263,8 +286,10 @@ class AllocateTest {
     PluginClient plugin = startH100(Set.of(DeviceListStrategy.ENVVAR));
 
     PreStartContainerResponse answer =
-        plugin.stub()
-            .preStartContainer(PreStartContainerRequest.newBuilder().addDevicesIds(gpus.get(0)).build());
+        plugin
+            .stub()
+            .preStartContainer(
+                PreStartContainerRequest.newBuilder().addDevicesIds(gpus.get(0)).build());
 
     assertThat(answer).isEqualTo(PreStartContainerResponse.getDefaultInstance());
   }

@@ -13,7 +13,8 @@ class DevicePluginConfigTest {
   @Test
   void strategiesParseFromTheNamesNvidiaUsers() {
     assertThat(MigStrategy.parse("mixed")).isEqualTo(MigStrategy.MIXED);
-    assertThat(DeviceListStrategy.parse("volume-mounts")).isEqualTo(DeviceListStrategy.VOLUME_MOUNTS);
+    assertThat(DeviceListStrategy.parse("volume-mounts"))
+        .isEqualTo(DeviceListStrategy.VOLUME_MOUNTS);
     assertThat(DeviceListStrategy.parse("cdi-cri")).isEqualTo(DeviceListStrategy.CDI_CRI);
     assertThat(DeviceListStrategy.CDI_ANNOTATIONS.configName()).isEqualTo("cdi-annotations");
   }

@@ -124,17 +124,17 @@ class DevicePluginServiceTest {
     service.setHealth(gpu3, DeviceHealth.unhealthy("xid=79", SINCE));
 
     ListAndWatchResponse update =
-        plugin.awaitList("GPU 3 unhealthy", list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu3)));
-    assertThat(PluginClient.healthById(update).values())
-        .filteredOn("Unhealthy"::equals)
-        .hasSize(1);
+        plugin.awaitList(
+            "GPU 3 unhealthy", list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu3)));
+    assertThat(PluginClient.healthById(update).values()).filteredOn("Unhealthy"::equals).hasSize(1);
     assertThat(update.getDevicesCount()).isEqualTo(8);
     DeviceStatus status = device(service, gpu3);
     assertThat(status.health()).isEqualTo(new DeviceHealth.Unhealthy("xid=79", SINCE));
 
     service.setHealth(gpu3, DeviceHealth.healthy());
 
-    plugin.awaitList("GPU 3 healthy again", list -> "Healthy".equals(PluginClient.healthById(list).get(gpu3)));
+    plugin.awaitList(
+        "GPU 3 healthy again", list -> "Healthy".equals(PluginClient.healthById(list).get(gpu3)));
     assertThat(device(service, gpu3).health().isHealthy()).isTrue();
   }
 
@@ -151,7 +151,9 @@ class DevicePluginServiceTest {
 
     Map<String, String> health =
         PluginClient.healthById(
-            small.awaitList("GPU 0's MIG devices unhealthy", list -> PluginClient.healthById(list).containsValue("Unhealthy")));
+            small.awaitList(
+                "GPU 0's MIG devices unhealthy",
+                list -> PluginClient.healthById(list).containsValue("Unhealthy")));
     for (MigDevice mig : gpu0.migDevices()) {
       assertThat(device(service, mig.uuid()).health())
           .isEqualTo(new DeviceHealth.Unhealthy("xid=48", SINCE));
@@ -159,12 +161,19 @@ class DevicePluginServiceTest {
         assertThat(health.get(mig.uuid())).isEqualTo("Unhealthy");
       }
     }
-    String gpu1Small = gpu1.migDevices().stream().filter(m -> m.profile().equals("1g.10gb")).findFirst().orElseThrow().uuid();
+    String gpu1Small =
+        gpu1.migDevices().stream()
+            .filter(m -> m.profile().equals("1g.10gb"))
+            .findFirst()
+            .orElseThrow()
+            .uuid();
     assertThat(health.get(gpu1Small)).isEqualTo("Healthy");
 
     service.setHealth(gpu1Small, DeviceHealth.unhealthy("xid=94", SINCE));
 
-    small.awaitList("GPU 1's 1g.10gb unhealthy", list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu1Small)));
+    small.awaitList(
+        "GPU 1's 1g.10gb unhealthy",
+        list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu1Small)));
     assertThat(device(service, gpu1.migDevices().get(0).uuid()).health().isHealthy()).isTrue();
   }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A kubelet's device manager on real Unix sockets: a Registration server on kubelet.sock that,
- * like the kubelet, dials each registered plugin back and keeps a ListAndWatch stream open.
+ * A kubelet's device manager on real Unix sockets: a Registration server on kubelet.sock that, like
+ * the kubelet, dials each registered plugin back and keeps a ListAndWatch stream open.
  */
 final class FakeKubelet implements AutoCloseable {
   static final String CHECKPOINT = "kubelet_internal_checkpoint";
@@ -65,7 +65,9 @@ final class FakeKubelet implements AutoCloseable {
     }
   }
 
-  /** What a kubelet start does: every file but the checkpoint is deleted, then kubelet.sock made. */
+  /**
+   * What a kubelet start does: every file but the checkpoint is deleted, then kubelet.sock made.
+   */
   synchronized void restart() {
     stop();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {

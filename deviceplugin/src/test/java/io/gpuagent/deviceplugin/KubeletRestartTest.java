@@ -55,7 +55,8 @@ class KubeletRestartTest {
             .isLessThan(ONE_SECOND);
         assertThat(fixture.dir.resolve(registration.request().getEndpoint())).exists();
       }
-      assertThat(fixture.kubelet.plugin("nvidia.com/mig-1g.10gb").awaitFirstList().getDevicesCount())
+      assertThat(
+              fixture.kubelet.plugin("nvidia.com/mig-1g.10gb").awaitFirstList().getDevicesCount())
           .as("restart %d", restart)
           .isEqualTo(3);
       assertThat(fixture.kubelet.registrations())
@@ -100,8 +101,7 @@ class KubeletRestartTest {
     Registration registration = fixture.kubelet.awaitRegistration("nvidia.com/gpu");
     // Three refusals cost 20 + 40 + 80 ms of back-off, not gRPC's one-second reconnect delay.
     assertThat(fixture.kubelet.refusedAtNanos()).hasSize(3);
-    assertThat(
-            Duration.ofNanos(registration.atNanos() - fixture.kubelet.refusedAtNanos().get(0)))
+    assertThat(Duration.ofNanos(registration.atNanos() - fixture.kubelet.refusedAtNanos().get(0)))
         .isBetween(Duration.ofMillis(140), Duration.ofMillis(500));
     Await.until("registered in status", () -> service.status().resources().get(0).registered());
   }
@@ -117,9 +117,9 @@ class KubeletRestartTest {
     Files.delete(socket);
 
     Await.until(
-        "mig-2g.20gb registered again",
-        () -> fixture.kubelet.registrations().size() > before);
-    assertThat(fixture.kubelet.registrations().subList(before, fixture.kubelet.registrations().size()))
+        "mig-2g.20gb registered again", () -> fixture.kubelet.registrations().size() > before);
+    assertThat(
+            fixture.kubelet.registrations().subList(before, fixture.kubelet.registrations().size()))
         .extracting(r -> r.request().getResourceName())
         .containsExactly("nvidia.com/mig-2g.20gb");
     assertThat(socket).exists();
@@ -165,8 +165,11 @@ class KubeletRestartTest {
     assertThat(fixture.dir.resolve("gpu-agent-nvidia.com-mig-3g.40gb.sock")).doesNotExist();
     Await.until("the withdrawn resource's stream ended", large::streamEnded);
     assertThat(DevicePluginServiceTest.device(service, gpu2.uuid()).health().isHealthy()).isFalse();
-    assertThat(fixture.kubelet.plugin("nvidia.com/mig-1g.10gb").awaitList(
-            "only GPU 1's 1g.10gb left", list -> list.getDevicesCount() == 1))
+    assertThat(
+            fixture
+                .kubelet
+                .plugin("nvidia.com/mig-1g.10gb")
+                .awaitList("only GPU 1's 1g.10gb left", list -> list.getDevicesCount() == 1))
         .isNotNull();
   }
 

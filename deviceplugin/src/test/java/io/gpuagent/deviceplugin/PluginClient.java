@@ -100,7 +100,8 @@ final class PluginClient implements AutoCloseable {
     return stub().allocate(request.build());
   }
 
-  PreferredAllocationResponse preferred(List<String> available, List<String> mustInclude, int size) {
+  PreferredAllocationResponse preferred(
+      List<String> available, List<String> mustInclude, int size) {
     return stub()
         .getPreferredAllocation(
             PreferredAllocationRequest.newBuilder()

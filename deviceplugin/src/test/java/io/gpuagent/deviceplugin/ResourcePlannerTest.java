@@ -33,12 +33,19 @@ class ResourcePlannerTest {
 
     assertThat(names(plan)).containsExactly("nvidia.com/gpu");
     PlannedResource gpus = plan.resources().get(0);
-    assertThat(ids(gpus)).containsExactlyElementsOf(inventory.gpus().stream().map(Gpu::uuid).toList());
+    assertThat(ids(gpus))
+        .containsExactlyElementsOf(inventory.gpus().stream().map(Gpu::uuid).toList());
     assertThat(gpus.devices())
         .extracting(PlannedDevice::numaNode)
         .containsExactly(
-            Optional.of(0), Optional.of(0), Optional.of(0), Optional.of(0),
-            Optional.of(1), Optional.of(1), Optional.of(1), Optional.of(1));
+            Optional.of(0),
+            Optional.of(0),
+            Optional.of(0),
+            Optional.of(0),
+            Optional.of(1),
+            Optional.of(1),
+            Optional.of(1),
+            Optional.of(1));
     assertThat(gpus.devices()).allSatisfy(device -> assertThat(device.id()).hasSizeLessThan(64));
     assertThat(plan.problems()).isEmpty();
   }
@@ -164,7 +171,8 @@ class ResourcePlannerTest {
     assertThat(lost.lost()).isPresent();
     assertThat(lost.lost().get().reason()).isEqualTo("NVML_ERROR_GPU_IS_LOST");
     assertThat(lost.numaNode()).isEqualTo(Optional.of(0));
-    assertThat(ids(after.resources().get(0))).containsExactlyElementsOf(ids(before.resources().get(0)));
+    assertThat(ids(after.resources().get(0)))
+        .containsExactlyElementsOf(ids(before.resources().get(0)));
   }
 
   @Test

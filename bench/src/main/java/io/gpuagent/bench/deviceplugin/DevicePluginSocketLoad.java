@@ -27,8 +27,8 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Load on the device plugin as the kubelet sees it: a {@link DevicePluginService} on a simulated
- * 8x H100 node, registered with a stub kubelet, called over its real Unix socket one request at a
+ * Load on the device plugin as the kubelet sees it: a {@link DevicePluginService} on a simulated 8x
+ * H100 node, registered with a stub kubelet, called over its real Unix socket one request at a
  * time, Allocate and GetPreferredAllocation for 1 to 8 GPUs (GetPreferredAllocation through the
  * topology allocator). Prints p50/p99/max per call and size in microseconds.
  *
