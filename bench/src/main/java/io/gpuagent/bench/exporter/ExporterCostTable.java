@@ -34,7 +34,7 @@ public final class ExporterCostTable {
     System.out.println();
     System.out.println(
         "| profile | sample (µs) | first scrape, text (µs) | first scrape, OpenMetrics (µs)"
-            + " | later scrape (µs) | series | text bytes | OpenMetrics bytes |");
+            + " | later scrape (ns) | series | text bytes | OpenMetrics bytes |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (String profile : PROFILES) {
       Size size = measure(profile);
@@ -42,10 +42,10 @@ public final class ExporterCostTable {
           Locale.ROOT,
           "| %s | %s | %s | %s | %s | %d | %d | %d |%n",
           profile,
-          score(results, profile, "sample"),
-          score(results, profile, "firstScrapeText"),
-          score(results, profile, "firstScrapeOpenMetrics"),
-          score(results, profile, "cachedScrape"),
+          score(results, profile, "sample", 1),
+          score(results, profile, "firstScrapeText", 1),
+          score(results, profile, "firstScrapeOpenMetrics", 1),
+          score(results, profile, "cachedScrape", 1000),
           size.series(),
           size.textBytes(),
           size.openMetricsBytes());
@@ -69,7 +69,9 @@ public final class ExporterCostTable {
     }
   }
 
-  private static String score(Collection<RunResult> results, String profile, String benchmark) {
+  /** The JMH score (µs per operation) times {@code scale}, with its error. */
+  private static String score(
+      Collection<RunResult> results, String profile, String benchmark, double scale) {
     return results.stream()
         .filter(r -> r.getParams().getBenchmark().endsWith("." + benchmark))
         .filter(r -> profile.equals(r.getParams().getParam("profile")))
@@ -79,8 +81,8 @@ public final class ExporterCostTable {
                 String.format(
                     Locale.ROOT,
                     "%.2f ± %.2f",
-                    r.getPrimaryResult().getScore(),
-                    r.getPrimaryResult().getScoreError()))
+                    r.getPrimaryResult().getScore() * scale,
+                    r.getPrimaryResult().getScoreError() * scale))
         .orElse("-");
   }
 }
