@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpuagent.podresources.FakePodResourcesServer;
 import io.gpuagent.podresources.PodResourcesWatcher;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class PodResourcesSocketTest {
     Path socket = dir.resolve("kubelet.sock");
     try (FakePodResourcesServer kubelet = FakePodResourcesServer.start(socket);
         PodResourcesWatcher watcher =
-            new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
+            new PodResourcesWatcher(socket, Duration.ofHours(1), Clock.systemUTC());
         SimulatedExporter sim = exporterOn(watcher)) {
       String gpu0 = sim.inventory.get().gpus().get(0).uuid();
       String gpu1 = sim.inventory.get().gpus().get(1).uuid();
@@ -53,7 +54,7 @@ class PodResourcesSocketTest {
   void absentSocketMeansNoLabelsAndTheFailureCounterRises() throws Exception {
     Path socket = dir.resolve("no-kubelet-here.sock");
     try (PodResourcesWatcher watcher =
-            new PodResourcesWatcher(socket, Duration.ofHours(1), java.time.Clock.systemUTC());
+            new PodResourcesWatcher(socket, Duration.ofHours(1), Clock.systemUTC());
         SimulatedExporter sim = exporterOn(watcher)) {
       watcher.refreshNow();
       watcher.refreshNow();

@@ -26,19 +26,20 @@ import java.util.Set;
  *
  * <p>client_java appends {@code _total} to every counter, but dcgm-exporter's counters have no
  * suffix and dashboards query the bare names. So DCGM counters are built as unknown-typed series
- * and their names listed in {@link #counterNames()}; the text writer restores their {@code counter}
- * type line.
+ * and their names listed in {@link Built#counterNames()}; the text writer restores their {@code
+ * counter} type line.
  */
 final class DcgmFamilies {
-  private final CounterSet counters;
-  private final List<MetricSnapshot> snapshots = new ArrayList<>();
-  private final Set<String> counterNames = new LinkedHashSet<>();
 
-  DcgmFamilies(CounterSet counters) {
-    this.counters = counters;
-  }
+  /** The DCGM series of one sample, and which of them are counters. */
+  record Built(List<MetricSnapshot> snapshots, Set<String> counterNames) {}
 
-  List<MetricSnapshot> build(NodeSample sample, DeviceLabels labels, XidRecorder.Snapshot xids) {
+  private DcgmFamilies() {}
+
+  static Built build(
+      CounterSet counters, NodeSample sample, DeviceLabels labels, XidRecorder.Snapshot xids) {
+    List<MetricSnapshot> snapshots = new ArrayList<>();
+    Set<String> counterNames = new LinkedHashSet<>();
     for (CounterSpec spec : counters.series()) {
       Family family = new Family(spec.field().dcgmName(), spec.help());
       for (Gpu gpu : sample.inventory().gpus()) {
@@ -56,11 +57,7 @@ final class DcgmFamilies {
         snapshots.add(family.gauge());
       }
     }
-    return snapshots;
-  }
-
-  Set<String> counterNames() {
-    return counterNames;
+    return new Built(List.copyOf(snapshots), Set.copyOf(counterNames));
   }
 
   private static void addDevice(

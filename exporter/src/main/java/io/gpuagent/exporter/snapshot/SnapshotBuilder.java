@@ -62,8 +62,8 @@ public final class SnapshotBuilder {
             PodAttribution.of(assignments, sample.inventory()));
 
     List<MetricSnapshot> all = new ArrayList<>();
-    DcgmFamilies dcgm = new DcgmFamilies(counters);
-    all.addAll(dcgm.build(sample, labels, xids));
+    DcgmFamilies.Built dcgm = DcgmFamilies.build(counters, sample, labels, xids);
+    all.addAll(dcgm.snapshots());
     all.addAll(AgentFamilies.build(sample, labels, devices, xids, health));
     all.addAll(
         SelfFamilies.build(

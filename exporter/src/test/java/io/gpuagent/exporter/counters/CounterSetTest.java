@@ -2,10 +2,12 @@ package io.gpuagent.exporter.counters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,17 +71,14 @@ class CounterSetTest {
     assertThat(counters.specs())
         .extracting(CounterSpec::field, CounterSpec::type, CounterSpec::help, CounterSpec::line)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                DcgmField.GPU_TEMP, MetricType.GAUGE, "GPU temperature (in C).", 4),
-            org.assertj.core.groups.Tuple.tuple(
-                DcgmField.FAN_SPEED, MetricType.GAUGE, "Fan speed, in %", 5),
-            org.assertj.core.groups.Tuple.tuple(
+            tuple(DcgmField.GPU_TEMP, MetricType.GAUGE, "GPU temperature (in C).", 4),
+            tuple(DcgmField.FAN_SPEED, MetricType.GAUGE, "Fan speed, in %", 5),
+            tuple(
                 DcgmField.ECC_DBE_VOL_TOTAL,
                 MetricType.COUNTER,
                 "Total number of double-bit volatile ECC errors.",
                 6),
-            org.assertj.core.groups.Tuple.tuple(
-                DcgmField.DEV_SERIAL, MetricType.LABEL, "Device Serial Number", 7));
+            tuple(DcgmField.DEV_SERIAL, MetricType.LABEL, "Device Serial Number", 7));
     assertThat(counters.source()).isEqualTo(file.toString());
   }
 
@@ -140,8 +139,7 @@ class CounterSetTest {
 
   @Test
   void everyFieldHasAUniqueDcgmName() {
-    List<String> names =
-        java.util.Arrays.stream(DcgmField.values()).map(DcgmField::dcgmName).toList();
+    List<String> names = Arrays.stream(DcgmField.values()).map(DcgmField::dcgmName).toList();
     assertThat(names).doesNotHaveDuplicates().allMatch(name -> name.startsWith("DCGM_FI_"));
   }
 
