@@ -86,6 +86,8 @@ public final class NodeServices implements AutoCloseable {
                     config.nodeName(),
                     clock))
             : Optional.empty();
+    exporter.ifPresent(
+        metrics -> plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p)));
     return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml));
   }
 

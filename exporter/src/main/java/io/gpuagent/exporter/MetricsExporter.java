@@ -53,6 +53,7 @@ public final class MetricsExporter implements AutoCloseable {
       new AtomicReference<>(ExpositionSnapshot.EMPTY);
   private final ScheduledExecutorService schedule;
   private final Object sampling = new Object();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private final AtomicBoolean started = new AtomicBoolean();
 
   /**
@@ -78,7 +79,10 @@ public final class MetricsExporter implements AutoCloseable {
         Objects.requireNonNull(podResourcesFailures, "podResourcesFailures");
     this.inventory = Objects.requireNonNull(inventory, "inventory");
     this.sampler = new Sampler(nvml, config.counters().fields(), config.deviceTimeout(), clock);
-    this.snapshots = new SnapshotBuilder(config.counters(), hostname, jvmRegistry(config));
+    this.snapshots = new SnapshotBuilder(config.counters(), hostname, Optional.of(registry));
+    if (config.jvmMetrics()) {
+      JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry);
+    }
     this.schedule =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -86,6 +90,14 @@ public final class MetricsExporter implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /**
+   * Collectors registered here (e.g. the agent's own state) are read once per sample, on the
+   * sampler thread, and rendered with the GPU metrics. They must not block.
+   */
+  public PrometheusRegistry registry() {
+    return registry;
   }
 
   /** Samples now and then every interval, on the sampler thread. Once only. */
@@ -160,14 +172,5 @@ public final class MetricsExporter implements AutoCloseable {
       // An exception would cancel the schedule: log it and keep the previous snapshot.
       LOG.error("event=sample-failed", e);
     }
-  }
-
-  private static Optional<PrometheusRegistry> jvmRegistry(ExporterConfig config) {
-    if (!config.jvmMetrics()) {
-      return Optional.empty();
-    }
-    PrometheusRegistry registry = new PrometheusRegistry();
-    JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry);
-    return Optional.of(registry);
   }
 }

@@ -4,11 +4,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Points all logging at stderr, one line per event, as text or JSON. */
 public final class LogSetup {
@@ -20,6 +22,15 @@ public final class LogSetup {
   public static void apply(String format, String level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
+    // java.util.logging (gRPC, Netty's fallbacks) → SLF4J, with levels kept in step so filtered
+    // records are never built.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    LevelChangePropagator propagator = new LevelChangePropagator();
+    propagator.setContext(context);
+    propagator.setResetJUL(true);
+    context.addListener(propagator);
+    propagator.start();
     Layout<ILoggingEvent> layout;
     if ("json".equals(format)) {
       layout = new JsonLineLayout();
@@ -46,5 +57,6 @@ public final class LogSetup {
     // Netty and Vert.x are chatty at debug; their warnings still show.
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
+    context.getLogger("io.grpc").setLevel(Level.WARN);
   }
 }

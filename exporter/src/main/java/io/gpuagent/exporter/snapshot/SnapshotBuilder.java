@@ -36,7 +36,7 @@ public final class SnapshotBuilder {
   private long samples;
 
   /**
-   * @param jvm a registry holding JVM metrics to add to every snapshot, if wanted
+   * @param jvm a registry (JVM metrics, the agent's own collectors) added to every snapshot
    */
   public SnapshotBuilder(CounterSet counters, String hostname, Optional<PrometheusRegistry> jvm) {
     this.counters = counters;
