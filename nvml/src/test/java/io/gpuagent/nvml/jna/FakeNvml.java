@@ -47,6 +47,14 @@ final class FakeNvml {
     int nvmlShutdown();
   }
 
+  /** A {@link JnaNvml} over the fake, its state reset and NVML initialised: each test's start. */
+  static JnaNvml freshNvml() {
+    control(library()).fake_nvml_reset();
+    JnaNvml nvml = new JnaNvml(library());
+    nvml.init();
+    return nvml;
+  }
+
   /** The fake as current drivers ship it. */
   static Path library() {
     return path("fake.nvml.library");

@@ -24,14 +24,11 @@ import org.junit.jupiter.api.Test;
 /** GPU 2 answers NOT_SUPPORTED for nearly everything; GPU 3 has fallen off the bus. */
 class JnaDeviceRefusalsTest {
 
-  private final FakeNvml.Control fake = FakeNvml.control(FakeNvml.library());
   private JnaNvml nvml;
 
   @BeforeEach
   void start() {
-    fake.fake_nvml_reset();
-    nvml = new JnaNvml(FakeNvml.library());
-    nvml.init();
+    nvml = FakeNvml.freshNvml();
   }
 
   @AfterEach

@@ -33,9 +33,7 @@ class JnaDeviceTelemetryTest {
 
   @BeforeEach
   void start() {
-    fake.fake_nvml_reset();
-    nvml = new JnaNvml(FakeNvml.library());
-    nvml.init();
+    nvml = FakeNvml.freshNvml();
     gpu = nvml.deviceByIndex(FakeNvml.FULL);
   }
 

@@ -27,9 +27,7 @@ class JnaEventSetTest {
 
   @BeforeEach
   void start() {
-    fake.fake_nvml_reset();
-    nvml = new JnaNvml(FakeNvml.library());
-    nvml.init();
+    nvml = FakeNvml.freshNvml();
     gpu = nvml.deviceByIndex(FakeNvml.FULL);
     migGpu = nvml.deviceByIndex(FakeNvml.MIG);
   }

@@ -30,9 +30,7 @@ class JnaMigTest {
 
   @BeforeEach
   void start() {
-    fake.fake_nvml_reset();
-    nvml = new JnaNvml(FakeNvml.library());
-    nvml.init();
+    nvml = FakeNvml.freshNvml();
     gpu = nvml.deviceByIndex(FakeNvml.MIG);
   }
 

@@ -28,9 +28,7 @@ class JnaWorkloadQueriesTest {
 
   @BeforeEach
   void start() {
-    fake.fake_nvml_reset();
-    nvml = new JnaNvml(FakeNvml.library());
-    nvml.init();
+    nvml = FakeNvml.freshNvml();
     gpu = nvml.deviceByIndex(FakeNvml.FULL);
   }
 
