@@ -18,6 +18,7 @@ public record AgentConfig(
     DevicePlugin devicePlugin,
     PodResources podResources,
     Metrics metrics,
+    Health health,
     Duration shutdownTimeout) {
 
   /** The HTTP server; TLS and auth are off when their files are not set. */
@@ -68,11 +69,24 @@ public record AgentConfig(
         plugin,
         podResources,
         metrics,
+        health,
         shutdownTimeout);
   }
 
   /** The kubelet podresources client. */
   public record PodResources(boolean enabled, Path socket, Duration interval) {}
+
+  /** XID/ECC watching, probes and the health state machine. */
+  public record Health(
+      boolean enabled,
+      Duration interval,
+      String probeMode,
+      Duration probeInterval,
+      Duration probeDeadline,
+      int probeMemoryMiB,
+      int recoveryPasses,
+      List<Integer> ignoredXids,
+      List<String> stickyReasons) {}
 
   /** The DCGM-compatible exporter. */
   public record Metrics(boolean enabled, Duration interval, Optional<Path> countersFile) {}
@@ -112,6 +126,16 @@ public record AgentConfig(
             v.get(ConfigSchema.METRICS_ENABLED),
             v.get(ConfigSchema.METRICS_INTERVAL),
             v.path(ConfigSchema.METRICS_COUNTERS_FILE)),
+        new Health(
+            v.get(ConfigSchema.HEALTH_ENABLED),
+            v.get(ConfigSchema.HEALTH_INTERVAL),
+            v.get(ConfigSchema.HEALTH_PROBE_MODE),
+            v.get(ConfigSchema.HEALTH_PROBE_INTERVAL),
+            v.get(ConfigSchema.HEALTH_PROBE_DEADLINE),
+            v.get(ConfigSchema.HEALTH_PROBE_MEMORY_MIB),
+            v.get(ConfigSchema.HEALTH_RECOVERY_PASSES),
+            v.get(ConfigSchema.HEALTH_IGNORED_XIDS),
+            v.get(ConfigSchema.HEALTH_STICKY_REASONS)),
         v.get(ConfigSchema.SHUTDOWN_TIMEOUT));
   }
 

@@ -135,7 +135,8 @@ public final class ConfigSchema {
   public static final ConfigKey<List<String>> DEVICE_PLUGIN_DEVICE_LIST_STRATEGY =
       new ConfigKey<>(
           "devicePlugin.deviceListStrategy",
-          new ValueType.SubsetOf(List.of("envvar", "volume-mounts", "cdi-annotations", "cdi-cri")),
+          new ValueType.SubsetOf(
+              List.of("envvar", "volume-mounts", "cdi-annotations", "cdi-cri"), false),
           Optional.of(List.of("envvar")),
           "How Allocate tells the container runtime which devices a container gets.");
   public static final ConfigKey<Boolean> DEVICE_PLUGIN_PASS_DEVICE_SPECS =
@@ -199,6 +200,70 @@ public final class ConfigSchema {
           Optional.of(""),
           "A dcgm-exporter counters CSV choosing the fields; empty: the built-in default set.");
 
+  public static final ConfigKey<Boolean> HEALTH_ENABLED =
+      new ConfigKey<>(
+          "health.enabled",
+          new ValueType.Flag(),
+          Optional.of(true),
+          "Watch XIDs and ECC, run probes, and take unhealthy devices out of scheduling.");
+  public static final ConfigKey<Duration> HEALTH_INTERVAL =
+      new ConfigKey<>(
+          "health.interval",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Optional.of(Duration.ofSeconds(10)),
+          "How often error counters (ECC, remapped rows) and lost GPUs are checked.");
+  public static final ConfigKey<String> HEALTH_PROBE_MODE =
+      new ConfigKey<>(
+          "health.probe.mode",
+          new ValueType.OneOf(List.of("idle-only", "always", "never")),
+          Optional.of("idle-only"),
+          "When CUDA probes run: only while a device has no compute processes, always, or never.");
+  public static final ConfigKey<Duration> HEALTH_PROBE_INTERVAL =
+      new ConfigKey<>(
+          "health.probe.interval",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Optional.of(Duration.ofMinutes(5)),
+          "How often each device is probed (staggered across devices).");
+  public static final ConfigKey<Duration> HEALTH_PROBE_DEADLINE =
+      new ConfigKey<>(
+          "health.probe.deadline",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Optional.of(Duration.ofSeconds(60)),
+          "A probe not done by then is killed and its device is `hung`.");
+  public static final ConfigKey<Integer> HEALTH_PROBE_MEMORY_MIB =
+      new ConfigKey<>(
+          "health.probe.memoryMib",
+          new ValueType.IntRange(0, 1 << 20),
+          Optional.of(0),
+          "Device memory the memory probe checks; 0: 256 MiB or 5 % of free memory, whichever is less.");
+  public static final ConfigKey<Integer> HEALTH_RECOVERY_PASSES =
+      new ConfigKey<>(
+          "health.recoveryPasses",
+          new ValueType.IntRange(1, 100),
+          Optional.of(3),
+          "Consecutive passing probes that bring an unhealthy device back, once its cause is gone.");
+  public static final ConfigKey<List<Integer>> HEALTH_IGNORED_XIDS =
+      new ConfigKey<>(
+          "health.ignoredXids",
+          new ValueType.IntList(1, 100_000),
+          Optional.of(List.of(13, 31, 43, 45, 68, 109)),
+          "XIDs caused by applications: counted, but they do not make a device unhealthy.");
+  public static final ConfigKey<List<String>> HEALTH_STICKY_REASONS =
+      new ConfigKey<>(
+          "health.stickyReasons",
+          new ValueType.SubsetOf(
+              List.of(
+                  "xid",
+                  "ecc-uncorrectable",
+                  "row-remap-failure",
+                  "row-remap-pending",
+                  "probe-failed",
+                  "probe-hung",
+                  "gpu-lost"),
+              true),
+          Optional.of(List.of()),
+          "Reasons that keep a device unhealthy until the agent sees a GPU reset.");
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           SCHEMA_VERSION,
@@ -230,6 +295,15 @@ public final class ConfigSchema {
           METRICS_ENABLED,
           METRICS_INTERVAL,
           METRICS_COUNTERS_FILE,
+          HEALTH_ENABLED,
+          HEALTH_INTERVAL,
+          HEALTH_PROBE_MODE,
+          HEALTH_PROBE_INTERVAL,
+          HEALTH_PROBE_DEADLINE,
+          HEALTH_PROBE_MEMORY_MIB,
+          HEALTH_RECOVERY_PASSES,
+          HEALTH_IGNORED_XIDS,
+          HEALTH_STICKY_REASONS,
           SHUTDOWN_TIMEOUT);
 
   static final Map<String, ConfigKey<?>> BY_PATH =

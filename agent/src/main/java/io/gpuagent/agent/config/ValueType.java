@@ -160,9 +160,9 @@ public sealed interface ValueType<T> {
 
   /**
    * A list of words from {@code choices}: a YAML list, or a comma-separated string (environment and
-   * flags). At least one; no repeats.
+   * flags). No repeats; empty only when {@code allowEmpty}.
    */
-  record SubsetOf(List<String> choices) implements ValueType<List<String>> {
+  record SubsetOf(List<String> choices, boolean allowEmpty) implements ValueType<List<String>> {
     @Override
     public List<String> parse(Object raw) {
       List<Object> items;
@@ -170,6 +170,9 @@ public sealed interface ValueType<T> {
         items = new ArrayList<>(list);
       } else if (raw instanceof String s) {
         items = new ArrayList<>(List.of((Object[]) s.split(",", -1)));
+        if (allowEmpty && s.isBlank()) {
+          items.clear();
+        }
       } else {
         throw new IllegalArgumentException("must be a list of " + String.join(", ", choices));
       }
@@ -182,7 +185,7 @@ public sealed interface ValueType<T> {
         }
         values.add(value);
       }
-      if (values.isEmpty()) {
+      if (values.isEmpty() && !allowEmpty) {
         throw new IllegalArgumentException(
             "must name at least one of " + String.join(", ", choices));
       }
@@ -235,6 +238,41 @@ public sealed interface ValueType<T> {
     @Override
     public String describe() {
       return "mapping of names";
+    }
+  }
+
+  /**
+   * A list of whole numbers in {@code [min, max]}: a YAML list or comma-separated; may be empty.
+   */
+  record IntList(int min, int max) implements ValueType<List<Integer>> {
+    @Override
+    public List<Integer> parse(Object raw) {
+      List<Object> items;
+      if (raw instanceof List<?> list) {
+        items = new ArrayList<>(list);
+      } else if (raw instanceof String s) {
+        items = new ArrayList<>();
+        for (String part : s.split(",")) {
+          if (!part.isBlank()) {
+            items.add(part.trim());
+          }
+        }
+      } else if (raw instanceof Integer single) {
+        items = List.of(single);
+      } else {
+        throw new IllegalArgumentException("must be a list of whole numbers");
+      }
+      IntRange range = new IntRange(min, max);
+      List<Integer> values = new ArrayList<>();
+      for (Object item : items) {
+        values.add(range.parse(item));
+      }
+      return List.copyOf(values);
+    }
+
+    @Override
+    public String describe() {
+      return "list of integers " + min + "–" + max;
     }
   }
 }

@@ -345,4 +345,39 @@ class ConfigLoaderTest {
         .hasMessage(
             "key 'http.auth.bearerTokenFile': file '" + dir.resolve("none") + "' cannot be read");
   }
+
+  @Test
+  void healthSettingsHaveNvidiasIgnoredXidsAndAcceptLists() throws IOException {
+    AgentConfig.Health defaults = loader(Map.of()).load(Optional.empty(), List.of()).health();
+    Path path =
+        file(
+            """
+            version: 1
+            health:
+              ignoredXids: [13, 31]
+              stickyReasons: [row-remap-failure]
+              probe:
+                mode: never
+            """);
+
+    AgentConfig.Health health = loader(Map.of()).load(Optional.of(path), List.of()).health();
+
+    assertThat(defaults.ignoredXids()).containsExactly(13, 31, 43, 45, 68, 109);
+    assertThat(defaults.stickyReasons()).isEmpty();
+    assertThat(defaults.recoveryPasses()).isEqualTo(3);
+    assertThat(health.ignoredXids()).containsExactly(13, 31);
+    assertThat(health.stickyReasons()).containsExactly("row-remap-failure");
+    assertThat(health.probeMode()).isEqualTo("never");
+  }
+
+  @Test
+  void badXidListIsRejected() {
+    assertThatThrownBy(
+            () ->
+                loader(Map.of("GPU_AGENT_HEALTH_IGNORED_XIDS", "13,x"))
+                    .load(Optional.empty(), List.of()))
+        .hasMessage(
+            "environment GPU_AGENT_HEALTH_IGNORED_XIDS: key 'health.ignoredXids': value '13,x' must"
+                + " be a whole number");
+  }
 }
