@@ -116,6 +116,63 @@ public sealed interface SimFault {
     }
   }
 
+  /**
+   * A fault only a CUDA probe notices (NVML sees nothing wrong): what {@link
+   * SimulatedNode#probeFaults} answers for a device. On a GPU it applies to its MIG devices too.
+   */
+  sealed interface ProbeFault extends SimFault {}
+
+  /** Device memory that reads back wrong: every probe finds {@code mismatches} bad words. */
+  record BadMemory(long mismatches) implements ProbeFault {
+    public BadMemory {
+      if (mismatches <= 0) {
+        throw new IllegalArgumentException("bad-memory needs mismatches > 0, got " + mismatches);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "bad-memory";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("mismatches", mismatches);
+    }
+  }
+
+  /** Kernels never finish: a probe runs until it is killed at its deadline. A reset ends it. */
+  record HungKernel() implements ProbeFault {
+    @Override
+    public String kind() {
+      return "hung-kernel";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
+    }
+  }
+
+  /** Kernels finish correctly but late: a probe takes {@code delay} (hung if past its deadline). */
+  record SlowKernel(Duration delay) implements ProbeFault {
+    public SlowKernel {
+      if (delay.isNegative() || delay.isZero()) {
+        throw new IllegalArgumentException("slow-kernel delay must be positive, got " + delay);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "slow-kernel";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("delayMs", delay.toMillis());
+    }
+  }
+
   /** A compute process using memory and SMs; clearing the fault ends the process. */
   record Process(int pid, long usedMemoryBytes, int smPercent) implements SimFault {
     public Process {

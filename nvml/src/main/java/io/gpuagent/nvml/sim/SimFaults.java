@@ -56,18 +56,35 @@ final class SimFaults {
     return delay;
   }
 
+  /** The probe faults on a device and, for a MIG device, on its GPU, in injection order. */
+  List<SimFault.ProbeFault> probeFaults(SimDeviceRef target) {
+    List<SimFault.ProbeFault> found = new ArrayList<>();
+    for (ActiveFault fault : active) {
+      boolean applies =
+          fault.deviceUuid().equals(target.gpu().uuid) || fault.deviceUuid().equals(target.uuid());
+      if (applies && fault.fault() instanceof SimFault.ProbeFault probeFault) {
+        found.add(probeFault);
+      }
+    }
+    return List.copyOf(found);
+  }
+
   /** A MIG device that no longer exists takes its faults with it. */
   void forget(String uuid) {
     active.removeIf(f -> f.deviceUuid().equals(uuid));
   }
 
-  /** After a GPU reset the GPU is back on the bus and a pending row remap is done. */
+  /**
+   * After a GPU reset the GPU is back on the bus, a pending row remap is done and hung kernels are
+   * gone; bad memory and slow kernels stay, as they would on hardware.
+   */
   void afterReset(SimGpu gpu) {
     active.removeIf(
         f ->
             f.deviceUuid().equals(gpu.uuid)
                 && (f.fault() instanceof SimFault.Lost
-                    || f.fault() instanceof SimFault.RowRemapPending));
+                    || f.fault() instanceof SimFault.RowRemapPending
+                    || f.fault() instanceof SimFault.HungKernel));
   }
 
   private void apply(SimDeviceRef target, SimFault fault) {
@@ -99,7 +116,7 @@ final class SimFaults {
       gpu.setLost(true);
     } else if (fault instanceof SimFault.Process process) {
       startProcess(target, process);
-    } else if (!(fault instanceof SimFault.Latency)) {
+    } else if (!(fault instanceof SimFault.Latency || fault instanceof SimFault.ProbeFault)) {
       throw new IllegalArgumentException("unknown fault kind " + fault.kind());
     }
   }

@@ -83,6 +83,25 @@ public final class SimulatedNode implements Nvml {
     return calls.locked(faults::active);
   }
 
+  /**
+   * The probe faults a CUDA probe of this device would run into: its own and, for a MIG device,
+   * its GPU's, in injection order. Empty for a sound device.
+   *
+   * @throws IllegalArgumentException for an unknown UUID
+   * @throws NvmlException GPU_IS_LOST when the device's GPU has fallen off the bus
+   */
+  public List<SimFault.ProbeFault> probeFaults(String deviceUuid) {
+    return calls.locked(
+        () -> {
+          SimDeviceRef target = target(deviceUuid);
+          if (target.gpu().lost()) {
+            throw SimCalls.error(
+                "probe", NvmlReturn.GPU_IS_LOST, target.gpu().uuid + " has fallen off the bus");
+          }
+          return faults.probeFaults(target);
+        });
+  }
+
   /** Ends every fault on one device: its processes exit, latency and lost go away. */
   public void clearFaults(String deviceUuid) {
     calls.lockedRun(() -> faults.clear(target(deviceUuid)));
