@@ -24,11 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A kubelet's device manager on real Unix sockets: a Registration server on kubelet.sock that, like
  * the kubelet, dials each registered plugin back and keeps a ListAndWatch stream open.
  */
-final class FakeKubelet implements AutoCloseable {
-  static final String CHECKPOINT = "kubelet_internal_checkpoint";
+public final class FakeKubelet implements AutoCloseable {
+  public static final String CHECKPOINT = "kubelet_internal_checkpoint";
 
   /** One Register call; {@code incarnation} counts kubelet starts, from 1. */
-  record Registration(RegisterRequest request, long atNanos, int incarnation) {}
+  public record Registration(RegisterRequest request, long atNanos, int incarnation) {}
 
   private final Path dir;
   private final DomainSockets sockets = new DomainSockets("fake-kubelet", 1);
@@ -44,18 +44,18 @@ final class FakeKubelet implements AutoCloseable {
     this.dir = dir;
   }
 
-  static FakeKubelet start(Path dir) {
+  public static FakeKubelet start(Path dir) {
     FakeKubelet kubelet = new FakeKubelet(dir);
     kubelet.serve();
     return kubelet;
   }
 
   /** Creates no socket yet: for a plugin that starts before the kubelet. */
-  static FakeKubelet notStarted(Path dir) {
+  public static FakeKubelet notStarted(Path dir) {
     return new FakeKubelet(dir);
   }
 
-  synchronized void serve() {
+  public synchronized void serve() {
     incarnation++;
     startedAtNanos = System.nanoTime();
     try {
@@ -68,7 +68,7 @@ final class FakeKubelet implements AutoCloseable {
   /**
    * What a kubelet start does: every file but the checkpoint is deleted, then kubelet.sock made.
    */
-  synchronized void restart() {
+  public synchronized void restart() {
     stop();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
@@ -82,7 +82,7 @@ final class FakeKubelet implements AutoCloseable {
     serve();
   }
 
-  synchronized void stop() {
+  public synchronized void stop() {
     if (server != null) {
       server.shutdownNow();
       try {
@@ -97,35 +97,35 @@ final class FakeKubelet implements AutoCloseable {
   }
 
   /** The next {@code count} Register calls fail with UNAVAILABLE. */
-  void refuseNext(int count) {
+  public void refuseNext(int count) {
     refuseNext.set(count);
   }
 
   /** When Register calls were refused, in order. */
-  List<Long> refusedAtNanos() {
+  public List<Long> refusedAtNanos() {
     return List.copyOf(refusedAtNanos);
   }
 
-  int incarnation() {
+  public int incarnation() {
     return incarnation;
   }
 
-  long startedAtNanos() {
+  public long startedAtNanos() {
     return startedAtNanos;
   }
 
-  List<Registration> registrations() {
+  public List<Registration> registrations() {
     return List.copyOf(registrations);
   }
 
-  Optional<Registration> registration(String resourceName, int kubeletIncarnation) {
+  public Optional<Registration> registration(String resourceName, int kubeletIncarnation) {
     return registrations.stream()
         .filter(r -> r.incarnation() == kubeletIncarnation)
         .filter(r -> r.request().getResourceName().equals(resourceName))
         .findFirst();
   }
 
-  Registration awaitRegistration(String resourceName) {
+  public Registration awaitRegistration(String resourceName) {
     int current = incarnation;
     return Await.value(
         resourceName + " registered with kubelet #" + current,
@@ -133,7 +133,7 @@ final class FakeKubelet implements AutoCloseable {
   }
 
   /** The client the kubelet opened to a registered resource's plugin. */
-  PluginClient plugin(String resourceName) {
+  public PluginClient plugin(String resourceName) {
     awaitRegistration(resourceName);
     return Await.value(resourceName + " dialled back", () -> plugins.get(resourceName));
   }

@@ -14,6 +14,7 @@ import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** The kubelet's side of one plugin socket: a ListAndWatch stream and the unary calls. */
-final class PluginClient implements AutoCloseable {
+public final class PluginClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final DevicePluginGrpc.DevicePluginBlockingStub stub;
   private volatile ListAndWatchResponse latest;
@@ -60,39 +61,46 @@ final class PluginClient implements AutoCloseable {
   }
 
   /** Waits for a device list that satisfies {@code condition}. */
-  ListAndWatchResponse awaitList(String what, Predicate<ListAndWatchResponse> condition) {
+  public ListAndWatchResponse awaitList(String what, Predicate<ListAndWatchResponse> condition) {
+    return awaitList(what, Await.DEFAULT, condition);
+  }
+
+  /** Waits at most {@code timeout} for a device list that satisfies {@code condition}. */
+  public ListAndWatchResponse awaitList(
+      String what, Duration timeout, Predicate<ListAndWatchResponse> condition) {
     return Await.value(
         what,
+        timeout,
         () -> {
           ListAndWatchResponse now = latest;
           return now != null && condition.test(now) ? now : null;
         });
   }
 
-  ListAndWatchResponse awaitFirstList() {
+  public ListAndWatchResponse awaitFirstList() {
     return awaitList("a first device list", list -> true);
   }
 
-  int listsReceived() {
+  public int listsReceived() {
     return listsReceived;
   }
 
-  boolean streamEnded() {
+  public boolean streamEnded() {
     return streamEnded;
   }
 
-  static Map<String, String> healthById(ListAndWatchResponse list) {
+  public static Map<String, String> healthById(ListAndWatchResponse list) {
     return list.getDevicesList().stream()
         .collect(Collectors.toMap(Device::getID, Device::getHealth));
   }
 
-  DevicePluginOptions options() {
+  public DevicePluginOptions options() {
     return stub().getDevicePluginOptions(Empty.getDefaultInstance());
   }
 
   /** One Allocate call with one container request per list of IDs. */
   @SafeVarargs
-  final AllocateResponse allocate(List<String>... containers) {
+  public final AllocateResponse allocate(List<String>... containers) {
     AllocateRequest.Builder request = AllocateRequest.newBuilder();
     for (List<String> ids : containers) {
       request.addContainerRequests(ContainerAllocateRequest.newBuilder().addAllDevicesIds(ids));
@@ -100,7 +108,7 @@ final class PluginClient implements AutoCloseable {
     return stub().allocate(request.build());
   }
 
-  PreferredAllocationResponse preferred(
+  public PreferredAllocationResponse preferred(
       List<String> available, List<String> mustInclude, int size) {
     return stub()
         .getPreferredAllocation(
@@ -113,7 +121,7 @@ final class PluginClient implements AutoCloseable {
                 .build());
   }
 
-  DevicePluginGrpc.DevicePluginBlockingStub stub() {
+  public DevicePluginGrpc.DevicePluginBlockingStub stub() {
     return stub.withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,78 @@
+package io.gpuagent.agent.deviceplugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpuagent.deviceplugin.PluginClient;
+import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Simulated faults reach the kubelet's ListAndWatch stream through the agent's health ledger. */
+class AgentDeviceHealthTest {
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+  private AgentWithKubelet fixture;
+
+  @AfterEach
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void aLostGpuTurnsUnhealthyWithinOneSecondAndHealthyAgainOnceCleared() {
+    fixture = AgentWithKubelet.start("h100x8", "none");
+    PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
+    plugin.awaitList("eight healthy GPUs", list -> healthyCount(list) == 8);
+    String uuid = fixture.devices().getJsonArray("devices").getJsonObject(3).getString("uuid");
+
+    long injectedAt = System.nanoTime();
+    HttpResponse<String> injected =
+        fixture.send("POST", "/api/v1/sim/faults", "{\"device\":3,\"fault\":\"lost\"}");
+    ListAndWatchResponse unhealthy =
+        plugin.awaitList(
+            "GPU 3 unhealthy",
+            ONE_SECOND,
+            list -> "Unhealthy".equals(PluginClient.healthById(list).get(uuid)));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - injectedAt)).isLessThan(ONE_SECOND);
+    assertThat(injected.statusCode()).isEqualTo(201);
+    Map<String, String> health = PluginClient.healthById(unhealthy);
+    assertThat(health).hasSize(8);
+    health.forEach(
+        (id, state) ->
+            assertThat(state).as(id).isEqualTo(id.equals(uuid) ? "Unhealthy" : "Healthy"));
+    JsonObject lost = fixture.devices().getJsonArray("lostDevices").getJsonObject(0);
+    assertThat(lost.getString("uuid")).isEqualTo(uuid);
+    assertThat(lost.getString("health")).isEqualTo("Unhealthy");
+    assertThat(healthyDevicesInTheApi()).isEqualTo(7);
+
+    long clearedAt = System.nanoTime();
+    HttpResponse<String> cleared = fixture.send("DELETE", "/api/v1/sim/faults/" + uuid, "");
+    plugin.awaitList("all eight healthy again", ONE_SECOND, list -> healthyCount(list) == 8);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - clearedAt)).isLessThan(ONE_SECOND);
+    assertThat(cleared.statusCode()).isEqualTo(200);
+    JsonObject gpu = fixture.devices().getJsonArray("devices").getJsonObject(3);
+    assertThat(gpu.getString("uuid")).isEqualTo(uuid);
+    assertThat(gpu.getString("health")).isEqualTo("Healthy");
+    assertThat(healthyDevicesInTheApi()).isEqualTo(8);
+  }
+
+  private int healthyDevicesInTheApi() {
+    return fixture
+        .devicePlugin()
+        .getJsonArray("resources")
+        .getJsonObject(0)
+        .getInteger("healthyDevices");
+  }
+
+  private static long healthyCount(ListAndWatchResponse list) {
+    return list.getDevicesList().stream().filter(d -> d.getHealth().equals("Healthy")).count();
+  }
+}
