@@ -67,7 +67,9 @@ class AgentMetricsTest {
   @Test
   void metricsShowTheDcgmSetForEveryGpu() throws Exception {
     start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
-    await(() -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"), "the first sample");
+    // Profiling rates need two samples; the first sample has none.
+    await(
+        () -> uncheckedMetrics().contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE{"), "the second sample");
 
     String text = metrics();
 
