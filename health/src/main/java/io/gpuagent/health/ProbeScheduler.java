@@ -1,0 +1,198 @@
+package io.gpuagent.health;
+
+import io.gpuagent.health.probe.ProbeKind;
+import io.gpuagent.health.probe.ProbeRequest;
+import io.gpuagent.health.probe.ProbeResult;
+import io.gpuagent.health.probe.ProbeRunner;
+import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.NvmlException;
+import io.gpuagent.nvml.ProcessInfo;
+import io.gpuagent.nvml.inventory.Inventory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when each device is probed and runs the probes: every {@code probeInterval}, the first
+ * round staggered across the devices so probes do not all start together; in {@code idle-only} mode
+ * only while no compute process runs there; at most one probe per GPU at a time (a GPU's MIG
+ * devices wait for each other). Probes alternate between memory and compute. They run on their own
+ * threads, so a probe waiting for its deadline never holds up the health loop.
+ */
+final class ProbeScheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeScheduler.class);
+
+  private final HealthConfig config;
+  private final Nvml nvml;
+  private final ProbeRunner runner;
+  private final HealthBook book;
+  private final Clock clock;
+  private final Map<String, Instant> due = new ConcurrentHashMap<>();
+  private final Map<String, ProbeKind> nextKind = new ConcurrentHashMap<>();
+  private final Set<String> busyGpus = ConcurrentHashMap.newKeySet();
+  private final ExecutorService probes;
+
+  ProbeScheduler(
+      HealthConfig config, Nvml nvml, ProbeRunner runner, HealthBook book, Clock clock) {
+    this.config = config;
+    this.nvml = nvml;
+    this.runner = runner;
+    this.book = book;
+    this.clock = clock;
+    AtomicInteger threads = new AtomicInteger();
+    // At most one probe per GPU runs, so the pool never holds more threads than GPUs.
+    this.probes =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "gpu-agent-probe-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts the probes that are due now; called once a cycle on the health loop. */
+  void startDue(Inventory inventory) {
+    if (config.probeMode() == ProbeMode.NEVER) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<ProbeTarget> targets = ProbeTarget.all(inventory);
+    due.keySet().retainAll(targets.stream().map(ProbeTarget::uuid).toList());
+    for (int i = 0; i < targets.size(); i++) {
+      Duration offset = config.probeInterval().multipliedBy(i).dividedBy(targets.size());
+      due.putIfAbsent(targets.get(i).uuid(), now.plus(offset));
+    }
+    for (ProbeTarget target : targets) {
+      Instant when = due.get(target.uuid());
+      if (when == null || now.isBefore(when) || busyGpus.contains(target.gpu().uuid())) {
+        continue;
+      }
+      if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target)) {
+        continue; // checked again next cycle
+      }
+      launch(target);
+    }
+  }
+
+  /** When each device's next probe is due (devices seen by {@link #startDue} only). */
+  Map<String, Instant> dueTimes() {
+    return Map.copyOf(due);
+  }
+
+  /**
+   * Probes one device now on the caller's thread and records the result.
+   *
+   * @throws IllegalStateException when a probe already runs on the device's GPU
+   */
+  ProbeResult probeNow(ProbeTarget target) {
+    if (!busyGpus.add(target.gpu().uuid())) {
+      throw new IllegalStateException("a probe already runs on GPU " + target.gpu().uuid());
+    }
+    try {
+      return run(target);
+    } finally {
+      busyGpus.remove(target.gpu().uuid());
+    }
+  }
+
+  /** Stops the probe threads; the runner (closed first by the service) ends their children. */
+  @Override
+  public void close() {
+    probes.shutdownNow();
+    try {
+      if (!probes.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("event=probe-threads-stop-late");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void launch(ProbeTarget target) {
+    busyGpus.add(target.gpu().uuid());
+    try {
+      probes.execute(
+          () -> {
+            try {
+              run(target);
+            } finally {
+              busyGpus.remove(target.gpu().uuid());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      busyGpus.remove(target.gpu().uuid());
+      LOG.debug("event=probe-not-started uuid={} reason=closing", target.uuid());
+    }
+  }
+
+  private ProbeResult run(ProbeTarget target) {
+    ProbeKind kind =
+        nextKind.merge(
+            target.uuid(),
+            ProbeKind.MEMORY,
+            (last, first) -> last == ProbeKind.MEMORY ? ProbeKind.COMPUTE : ProbeKind.MEMORY);
+    ProbeRequest request =
+        new ProbeRequest(target.uuid(), kind, config.memoryTestMib(), config.probeDeadline());
+    ProbeResult result;
+    try {
+      result = runner.run(request);
+    } catch (RuntimeException e) {
+      // A bug in the runner says nothing about the device: log it loudly, do not blame the GPU.
+      LOG.error("event=probe-runner-failed uuid={} kind={}", target.uuid(), kind.word(), e);
+      result = ProbeResult.unavailable(Duration.ZERO, "probe runner failed: " + e);
+    }
+    Instant finished = clock.instant();
+    due.put(target.uuid(), finished.plus(config.probeInterval()));
+    LOG.info(
+        "event=probe-finished uuid={} kind={} outcome={} durationMs={} mismatches={} detail=\"{}\"",
+        target.uuid(),
+        kind.word(),
+        result.outcome(),
+        result.duration().toMillis(),
+        result.mismatches(),
+        result.detail().replace('"', '\''));
+    book.probed(target.uuid(), new ProbeRun(finished, kind, result));
+    return result;
+  }
+
+  /** No compute process on the device (on a MIG device: none in its instance). */
+  private boolean idle(ProbeTarget target) {
+    try {
+      NvmlDevice gpu = nvml.deviceByIndex(target.gpu().index());
+      if (!gpu.uuid().equals(target.gpu().uuid())) {
+        return false;
+      }
+      List<ProcessInfo> processes = gpu.computeRunningProcesses();
+      return target
+          .mig()
+          .map(
+              mig ->
+                  processes.stream()
+                      .noneMatch(
+                          p ->
+                              p.gpuInstanceId().orElse(-1) == mig.gpuInstanceId()
+                                  && p.computeInstanceId().orElse(-1) == mig.computeInstanceId()))
+          .orElse(processes.isEmpty());
+    } catch (NvmlException e) {
+      // A GPU that does not answer is not probed; the counter poll marks it.
+      LOG.debug(
+          "event=probe-skipped uuid={} function={} error={}",
+          target.uuid(),
+          e.function(),
+          e.code().nvmlName());
+      return false;
+    }
+  }
+}
