@@ -1,0 +1,55 @@
+package io.gpuagent.health.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import jcuda.JCudaVersion;
+import jcuda.LibUtils;
+
+/**
+ * JCuda's native driver binding, as a file in the temporary directory. On first use JCuda writes it
+ * there unless a file of that name exists, and loads whatever it finds. Probes of several GPUs
+ * start together in a fresh container, so one could load the file while another is still writing
+ * it; writing it here first, to a scratch file renamed into place, means JCuda only ever finds a
+ * complete file.
+ */
+final class JCudaNativeLibrary {
+
+  private JCudaNativeLibrary() {}
+
+  /** The file name JCuda looks for, e.g. {@code libJCudaDriver-12.6.0-linux-x86_64.so}. */
+  static String fileName() {
+    return LibUtils.createLibraryFileName(
+        LibUtils.createPlatformLibraryName("JCudaDriver-" + JCudaVersion.get()));
+  }
+
+  /**
+   * Puts the library where JCuda looks, unless an identical file is there. Does nothing when JCuda
+   * has no library for this platform: JCuda then fails to load with its own message.
+   */
+  static void extract() throws IOException {
+    String fileName = fileName();
+    byte[] library;
+    try (InputStream in = LibUtils.class.getResourceAsStream("/lib/" + fileName)) {
+      if (in == null) {
+        return;
+      }
+      library = in.readAllBytes();
+    }
+    // the default temporary-file directory is where JCuda extracts to
+    Path scratch = Files.createTempFile(fileName, ".part");
+    try {
+      Path target = scratch.resolveSibling(fileName);
+      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), library)) {
+        return;
+      }
+      Files.write(scratch, library);
+      Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(scratch);
+    }
+  }
+}

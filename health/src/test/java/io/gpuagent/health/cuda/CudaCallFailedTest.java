@@ -1,0 +1,53 @@
+package io.gpuagent.health.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jcuda.driver.CUresult;
+import org.junit.jupiter.api.Test;
+
+class CudaCallFailedTest {
+
+  @Test
+  void messageNamesTheCallAndTheResult() {
+    CudaCallFailed failed =
+        new CudaCallFailed(
+            "cuCtxSynchronize after fill_pattern", CUresult.CUDA_ERROR_ECC_UNCORRECTABLE);
+    assertThat(failed)
+        .hasMessage("cuCtxSynchronize after fill_pattern: CUDA_ERROR_ECC_UNCORRECTABLE");
+  }
+
+  @Test
+  void resultJCudaDoesNotKnowIsNamedByNumber() {
+    assertThat(CudaCallFailed.name(12345)).isEqualTo("CUresult 12345");
+  }
+
+  @Test
+  void hardwareFaultsCountAgainstTheGpu() {
+    for (int result :
+        new int[] {
+          CUresult.CUDA_ERROR_ECC_UNCORRECTABLE,
+          CUresult.CUDA_ERROR_ILLEGAL_ADDRESS,
+          CUresult.CUDA_ERROR_LAUNCH_FAILED,
+          CUresult.CUDA_ERROR_UNKNOWN
+        }) {
+      assertThat(new CudaCallFailed("call", result).saysNothingAboutHealth())
+          .as(CudaCallFailed.name(result))
+          .isFalse();
+    }
+  }
+
+  @Test
+  void busyOrMissingGpuSaysNothingAboutItsHealth() {
+    for (int result :
+        new int[] {
+          CUresult.CUDA_ERROR_NO_DEVICE,
+          CUresult.CUDA_ERROR_DEVICE_UNAVAILABLE,
+          CUresult.CUDA_ERROR_OUT_OF_MEMORY,
+          CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+        }) {
+      assertThat(new CudaCallFailed("call", result).saysNothingAboutHealth())
+          .as(CudaCallFailed.name(result))
+          .isTrue();
+    }
+  }
+}
