@@ -106,6 +106,7 @@ final class HealthBook {
     if (ignored) {
       xidsIgnored++;
       LOG.info("event=xid-ignored uuid={} xid={}", uuid, xid);
+      finish(List.of());
       return;
     }
     List<HealthTransition> changes = new ArrayList<>();

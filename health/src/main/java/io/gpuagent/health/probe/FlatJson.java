@@ -41,10 +41,11 @@ final class FlatJson {
   /** Values are String, Long, Boolean or null. */
   static Map<String, Object> parseObject(String text) {
     FlatJson parser = new FlatJson(text);
+    parser.skipSpace();
     Map<String, Object> fields = parser.object();
     parser.skipSpace();
     if (parser.at != text.length()) {
-      throw parser.error("text after the object");
+      throw parser.problem("text after the object");
     }
     return fields;
   }
@@ -178,7 +179,11 @@ final class FlatJson {
   }
 
   private IllegalArgumentException error(String expected) {
+    return problem("expected " + expected);
+  }
+
+  private IllegalArgumentException problem(String what) {
     return new IllegalArgumentException(
-        "not a probe result: expected " + expected + " at column " + (at + 1) + " of: " + text);
+        "not a probe result: " + what + " at column " + (at + 1) + " of: " + text);
   }
 }
