@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import jcuda.LibUtils;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,10 @@ class JCudaNativeLibraryTest {
     }
     int probes = 8;
     CountDownLatch start = new CountDownLatch(1);
+    AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
-        Executors.newFixedThreadPool(probes, task -> new Thread(task, "jcuda-extract-test"));
+        Executors.newFixedThreadPool(
+            probes, task -> new Thread(task, "jcuda-extract-" + threads.incrementAndGet()));
     try {
       List<Future<?>> extracts = new ArrayList<>();
       for (int i = 0; i < probes; i++) {
