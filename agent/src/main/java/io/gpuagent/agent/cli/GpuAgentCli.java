@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "One agent per Kubernetes GPU node: device plugin, metrics, health and MIG.",
-    subcommands = {RunCommand.class, DevicesCommand.class})
+    subcommands = {RunCommand.class, DevicesCommand.class, ProbeCommand.class})
 public final class GpuAgentCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -74,6 +74,9 @@ public final class GpuAgentCli implements Runnable {
       }
       if (type == DevicesCommand.class) {
         return type.cast(new DevicesCommand(env));
+      }
+      if (type == ProbeCommand.class) {
+        return type.cast(new ProbeCommand(env));
       }
       return CommandLine.defaultFactory().create(type);
     }
