@@ -12,6 +12,7 @@ import io.gpuagent.nvml.inventory.Inventory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +75,13 @@ final class ProbeScheduler implements AutoCloseable {
       Duration offset = config.probeInterval().multipliedBy(i).dividedBy(targets.size());
       due.putIfAbsent(targets.get(i).uuid(), now.plus(offset));
     }
-    for (ProbeTarget target : targets) {
+    // Most overdue first, so the MIG devices of one GPU take turns instead of the first one
+    // winning every round.
+    List<ProbeTarget> byDue =
+        targets.stream()
+            .sorted(Comparator.comparing(target -> due.getOrDefault(target.uuid(), now)))
+            .toList();
+    for (ProbeTarget target : byDue) {
       Instant when = due.get(target.uuid());
       if (when == null || now.isBefore(when) || busyGpus.contains(target.gpu().uuid())) {
         continue;
@@ -84,6 +91,11 @@ final class ProbeScheduler implements AutoCloseable {
       }
       launch(target);
     }
+  }
+
+  /** Whether a probe runs now on any GPU. */
+  boolean busy() {
+    return !busyGpus.isEmpty();
   }
 
   /** When each device's next probe is due (devices seen by {@link #startDue} only). */

@@ -1,0 +1,187 @@
+package io.gpuagent.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gpuagent.health.probe.ProbeKind;
+import io.gpuagent.health.probe.ProbeRequest;
+import io.gpuagent.health.probe.SimulatedProbeRunner;
+import io.gpuagent.nvml.inventory.Gpu;
+import io.gpuagent.nvml.inventory.MigDevice;
+import io.gpuagent.nvml.sim.SimFault;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** When probes run: staggered, idle devices only by default, one per GPU at a time. */
+class ProbeSchedulerTest {
+  private static final Duration EIGHT_MINUTES = Duration.ofMinutes(8);
+
+  private SimHealth sim;
+  private final AtomicReference<GatedProbeRunner> runner = new AtomicReference<>();
+
+  @AfterEach
+  void stop() {
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  private SimHealth start(String profile, ProbeMode mode, boolean gated) {
+    HealthConfig config =
+        SimHealth.CONFIG
+            .withProbeMode(mode)
+            .withProbeInterval(EIGHT_MINUTES)
+            .withProbeDeadline(Duration.ofSeconds(5));
+    sim =
+        new SimHealth(
+            profile,
+            config,
+            node -> {
+              runner.set(new GatedProbeRunner(new SimulatedProbeRunner(node), gated));
+              return runner.get();
+            });
+    return sim;
+  }
+
+  @Test
+  void firstRoundIsStaggeredAcrossTheInterval() {
+    start("h100x8", ProbeMode.ALWAYS, false);
+    Instant t0 = sim.clock.instant();
+
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 1, "one probe");
+
+    assertThat(runner.get().devices()).containsExactly(sim.gpu(0).uuid());
+    Map<String, Instant> due = sim.health.scheduler().dueTimes();
+    for (int i = 1; i < 8; i++) {
+      assertThat(due.get(sim.gpu(i).uuid())).isEqualTo(t0.plus(Duration.ofMinutes(i)));
+    }
+    assertThat(due.get(sim.gpu(0).uuid())).isEqualTo(t0.plus(EIGHT_MINUTES));
+
+    sim.clock.advance(Duration.ofMinutes(1));
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 2, "a second probe");
+    assertThat(runner.get().devices()).containsExactly(sim.gpu(0).uuid(), sim.gpu(1).uuid());
+  }
+
+  @Test
+  void idleOnlySkipsADeviceWithAComputeProcessUntilItIsIdle() {
+    start("h100x8", ProbeMode.IDLE_ONLY, false);
+    String busy = sim.gpu(4).uuid();
+    sim.node.inject(busy, new SimFault.Process(4242, 1L << 30, 50));
+    sim.health.startDueProbes(); // first sight: every device gets its due time
+    Await.until(() -> runner.get().finished() == 1, "GPU 0 probed");
+    sim.clock.advance(EIGHT_MINUTES);
+
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 8, "the 7 idle GPUs probed");
+    assertThat(runner.get().devices()).doesNotContain(busy);
+
+    sim.node.clearFaults(busy);
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 9, "GPU 4 probed once idle");
+    assertThat(runner.get().devices()).containsOnlyOnce(busy);
+  }
+
+  @Test
+  void idleOnlyLooksAtTheMigDevicesOwnProcesses() {
+    start("a100-mig", ProbeMode.IDLE_ONLY, false);
+    Gpu gpu1 = sim.gpu(1);
+    MigDevice busy = gpu1.migDevices().get(0);
+    sim.node.inject(busy.uuid(), new SimFault.Process(4242, 1L << 30, 50));
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 1, "the first device probed");
+
+    for (int round = 0; round < 4; round++) {
+      sim.clock.advance(EIGHT_MINUTES);
+      int before = runner.get().finished();
+      sim.health.startDueProbes();
+      Await.until(() -> runner.get().finished() > before, "a round of probes");
+      Await.until(() -> !sim.health.scheduler().busy(), "the round finished");
+    }
+
+    assertThat(runner.get().devices()).doesNotContain(busy.uuid());
+    assertThat(runner.get().devices())
+        .contains(gpu1.migDevices().get(1).uuid(), gpu1.migDevices().get(2).uuid());
+  }
+
+  @Test
+  void atMostOneProbeRunsPerGpuAndMigDevicesTakeTurns() {
+    start("a100-mig", ProbeMode.ALWAYS, true);
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().requests().size() == 1, "GPU 0's first MIG device probed");
+    runner.get().release(1);
+    Await.until(() -> runner.get().finished() == 1, "it finished");
+    sim.clock.advance(EIGHT_MINUTES.multipliedBy(2));
+
+    sim.health.startDueProbes();
+    // every device is due, but each GPU runs one probe: 2 MIG GPUs + 2 whole GPUs
+    Await.until(() -> runner.get().requests().size() == 5, "one probe per GPU");
+    sim.health.startDueProbes();
+    assertThat(runner.get().requests()).hasSize(5);
+    assertThat(runner.get().devices().subList(1, 5))
+        .containsExactlyInAnyOrder(
+            sim.gpu(0).migDevices().get(1).uuid(),
+            sim.gpu(1).migDevices().get(0).uuid(),
+            sim.gpu(2).uuid(),
+            sim.gpu(3).uuid());
+
+    runner.get().release(4);
+    Await.until(() -> runner.get().finished() == 5, "the four finished");
+    Await.until(() -> !sim.health.scheduler().busy(), "no GPU busy");
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().requests().size() == 7, "the next MIG devices' turn");
+    runner.get().release(2);
+  }
+
+  @Test
+  void neverModeSchedulesNothingButProbeNowStillRuns() {
+    start("h100x8", ProbeMode.NEVER, false);
+    sim.clock.advance(Duration.ofHours(1));
+
+    sim.health.startDueProbes();
+    assertThat(sim.health.scheduler().dueTimes()).isEmpty();
+    assertThat(runner.get().requests()).isEmpty();
+
+    sim.health.probeNow(sim.gpu(2).uuid());
+    assertThat(runner.get().devices()).containsExactly(sim.gpu(2).uuid());
+  }
+
+  @Test
+  void probesAlternateMemoryAndComputeWithTheConfiguredSizeAndDeadline() {
+    start("h100x8", ProbeMode.NEVER, false);
+    String gpu = sim.gpu(3).uuid();
+
+    for (int i = 0; i < 3; i++) {
+      sim.health.probeNow(gpu);
+    }
+
+    assertThat(runner.get().requests())
+        .extracting(ProbeRequest::kind)
+        .containsExactly(ProbeKind.MEMORY, ProbeKind.COMPUTE, ProbeKind.MEMORY);
+    assertThat(runner.get().requests().get(0))
+        .isEqualTo(new ProbeRequest(gpu, ProbeKind.MEMORY, 512, Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void probeNowRefusesAGpuInMigModeAnUnknownDeviceAndABusyGpu() {
+    start("a100-mig", ProbeMode.ALWAYS, true);
+    assertThatThrownBy(() -> sim.health.probeNow(sim.gpu(0).uuid()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(sim.gpu(0).uuid() + " is in MIG mode: probe one of its MIG devices instead");
+    assertThatThrownBy(() -> sim.health.probeNow("GPU-nope"))
+        .hasMessage("no GPU or MIG device GPU-nope in the inventory");
+
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().requests().size() == 1, "a probe holds GPU 0");
+    String sibling = sim.gpu(0).migDevices().get(3).uuid();
+    assertThatThrownBy(() -> sim.health.probeNow(sibling))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("a probe already runs on GPU " + sim.gpu(0).uuid());
+    runner.get().release(1);
+  }
+}
