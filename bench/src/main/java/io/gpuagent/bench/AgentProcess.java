@@ -188,7 +188,8 @@ public final class AgentProcess implements AutoCloseable {
       }
     } finally {
       port.completeExceptionally(
-          new IllegalStateException("the agent stopped before it listened; its log:\n" + logTail()));
+          new IllegalStateException(
+              "the agent stopped before it listened; its log:\n" + logTail()));
     }
   }
 }

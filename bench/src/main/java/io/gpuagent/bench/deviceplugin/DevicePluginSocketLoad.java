@@ -1,5 +1,6 @@
 package io.gpuagent.bench.deviceplugin;
 
+import io.gpuagent.bench.LoadAverage;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
@@ -15,7 +16,6 @@ import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,7 +82,7 @@ public final class DevicePluginSocketLoad {
             calls,
             warmup,
             Runtime.getRuntime().availableProcessors(),
-            loadAverage());
+            LoadAverage.now());
         System.out.printf(
             "%-4s  %-22s %9s %9s %9s%n", "size", "call", "p50 µs", "p99 µs", "max µs");
         for (int size = 0; size < 8; size++) {
@@ -120,12 +120,6 @@ public final class DevicePluginSocketLoad {
                 .addAllAvailableDeviceIDs(gpus)
                 .setAllocationSize(size))
         .build();
-  }
-
-  /** The first field of /proc/loadavg: timings on a busy machine spread. */
-  private static String loadAverage() throws IOException {
-    Path loadavg = Path.of("/proc/loadavg");
-    return Files.exists(loadavg) ? Files.readString(loadavg).split(" ")[0] : "unknown";
   }
 
   /** Latencies of {@code calls} sequential calls, in nanoseconds, sorted. */

@@ -80,7 +80,12 @@ final class KubeletStub implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new TimeoutException(
-              "registered within " + timeout + ": " + registrationCounts + ", waiting for " + resources);
+              "registered within "
+                  + timeout
+                  + ": "
+                  + registrationCounts
+                  + ", waiting for "
+                  + resources);
         }
         TimeUnit.NANOSECONDS.timedWait(registrationCounts, left);
       }

@@ -118,10 +118,12 @@ public final class StartToRegistered {
         try {
           registered = kubelet.awaitResources(c.resources(), RUN_TIMEOUT);
         } catch (TimeoutException e) {
-          throw new IllegalStateException(e.getMessage() + "; the agent's log:\n" + agent.logTail());
+          throw new IllegalStateException(
+              e.getMessage() + "; the agent's log:\n" + agent.logTail());
         }
         Map<String, Integer> counts = kubelet.registrationCounts();
-        if (counts.values().stream().anyMatch(n -> n > 1) || counts.size() != c.resources().size()) {
+        if (counts.values().stream().anyMatch(n -> n > 1)
+            || counts.size() != c.resources().size()) {
           System.out.println("note: registrations " + counts + " for " + c.resources());
         }
         long start = agent.startedNanos();
@@ -195,5 +197,4 @@ public final class StartToRegistered {
     }
     Files.deleteIfExists(dir);
   }
-
 }

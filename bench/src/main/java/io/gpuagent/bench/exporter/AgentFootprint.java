@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the real agent costs a node: {@code java -Xmx64m [flags] -jar agent/target/gpu-agent.jar
- * run --simulate h100x8} sampling every second (device plugin and podresources off), scraped once
- * a second from here. Prints the start-up time to {@code /readyz} 200, resident memory ({@code
+ * What the real agent costs a node: {@code java -Xmx64m [flags] -jar agent/target/gpu-agent.jar run
+ * --simulate h100x8} sampling every second (device plugin and podresources off), scraped once a
+ * second from here. Prints the start-up time to {@code /readyz} 200, resident memory ({@code
  * VmRSS}) and CPU in percent of one core (from {@code /proc/<pid>/stat}), a line a minute and a
  * table at the end. The steady period starts one minute after readiness (half-way through runs
  * shorter than two minutes), leaving JIT compilation and class loading out.
@@ -44,7 +42,8 @@ public final class AgentFootprint {
   public static void main(String[] args) throws Exception {
     double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 1;
     if (!(minutes > 0 && minutes <= 24 * 60)) {
-      throw new IllegalArgumentException("minutes must be above 0 and at most a day, got " + minutes);
+      throw new IllegalArgumentException(
+          "minutes must be above 0 and at most a day, got " + minutes);
     }
     List<String> jvmFlags = new ArrayList<>(List.of(HEAP_LIMIT));
     jvmFlags.addAll(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
@@ -123,7 +122,6 @@ public final class AgentFootprint {
     throw new IllegalStateException(
         "/readyz not 200 within " + START_TIMEOUT + "; the agent's log:\n" + agent.logTail());
   }
-
 
   /** What the run has seen so far. */
   private static final class Run {

@@ -23,14 +23,20 @@ final class SimulatedScrapeTarget implements AutoCloseable {
   final SimulatedNode node;
   final MetricsExporter exporter;
 
+  /** Sampling every 5 s (the default), not started. */
   SimulatedScrapeTarget(String profile) {
+    this(profile, ExporterConfig.defaults());
+  }
+
+  /** Not started: call {@code exporter.start()} to sample on schedule. */
+  SimulatedScrapeTarget(String profile, ExporterConfig config) {
     node = SimulatedNode.load(profile, SimOptions.defaults().withNodeName("bench-" + profile));
     node.init();
     Inventory inventory = new InventoryReader(node, Clock.systemUTC()).read();
     PodAssignments pods = onePodPerDevice(inventory);
     exporter =
         new MetricsExporter(
-            ExporterConfig.defaults(),
+            config,
             node,
             () -> inventory,
             () -> pods,
