@@ -61,18 +61,20 @@ final class HealthBook {
     instancesByGpu.clear();
     gpuByInstance.clear();
     for (Gpu gpu : inventory.gpus()) {
+      if (gpu.migEnabled()) {
+        instancesByGpu.put(gpu.uuid(), gpu.migDevices().stream().map(MigDevice::uuid).toList());
+      }
+      gpu.migDevices().forEach(mig -> gpuByInstance.put(mig.uuid(), gpu.uuid()));
+    }
+    for (Gpu gpu : inventory.gpus()) {
       present.add(gpu.uuid());
       DeviceHealthMachine gpuMachine = machine(gpu.uuid());
       // the inventory read it, so it answers
       gpuMachine
           .condition(HealthReason.GPU_LOST, false, "", now, probesCanRun(gpu.uuid()))
           .ifPresent(changes::add);
-      if (gpu.migEnabled()) {
-        instancesByGpu.put(gpu.uuid(), gpu.migDevices().stream().map(MigDevice::uuid).toList());
-      }
       for (MigDevice mig : gpu.migDevices()) {
         present.add(mig.uuid());
-        gpuByInstance.put(mig.uuid(), gpu.uuid());
         if (!devices.containsKey(mig.uuid())) {
           DeviceHealthMachine instance =
               new DeviceHealthMachine(mig.uuid(), Optional.of(gpu.uuid()), config, now);

@@ -86,6 +86,9 @@ final class ProbeScheduler implements AutoCloseable {
       if (when == null || now.isBefore(when) || busyGpus.contains(target.gpu().uuid())) {
         continue;
       }
+      if (lost(target)) {
+        continue; // a probe would only fail; the poll says when it answers again
+      }
       if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target)) {
         continue; // checked again next cycle
       }
@@ -177,6 +180,11 @@ final class ProbeScheduler implements AutoCloseable {
         result.detail().replace('"', '\''));
     book.probed(target.uuid(), new ProbeRun(finished, kind, result));
     return result;
+  }
+
+  private boolean lost(ProbeTarget target) {
+    DeviceHealthView gpu = book.views().get(target.gpu().uuid());
+    return gpu != null && gpu.blockers().contains(HealthReason.GPU_LOST);
   }
 
   /** No compute process on the device (on a MIG device: none in its instance). */

@@ -139,6 +139,22 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void aLostGpuIsNotProbedSoItsReasonStaysGpuLost() {
+    start("h100x8", ProbeMode.ALWAYS, false);
+    String lost = sim.gpu(0).uuid();
+    sim.node.inject(lost, new SimFault.Lost());
+    sim.health.checkNow();
+
+    sim.health.startDueProbes();
+    sim.clock.advance(EIGHT_MINUTES);
+    sim.health.startDueProbes();
+    Await.until(() -> runner.get().finished() == 7, "the 7 other GPUs probed");
+
+    assertThat(runner.get().devices()).doesNotContain(lost);
+    assertThat(sim.reason(lost)).contains(HealthReason.GPU_LOST);
+  }
+
+  @Test
   void neverModeSchedulesNothingButProbeNowStillRuns() {
     start("h100x8", ProbeMode.NEVER, false);
     sim.clock.advance(Duration.ofHours(1));
