@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads each GPU's error state once a cycle: growth of the volatile uncorrected ECC count, row-remap
- * failure and pending remap, and whether the GPU answers at all (GPU_IS_LOST). This is also the
- * fallback where a GPU cannot deliver XID events; that is logged once per GPU. Handles come by
- * index, not UUID: NVML fails every UUID lookup while any GPU is lost.
+ * Reads each GPU's error state once a cycle: growth of the volatile uncorrected ECC count,
+ * row-remap failure and pending remap, and whether the GPU answers at all (GPU_IS_LOST). This is
+ * also the fallback where a GPU cannot deliver XID events; that is logged once per GPU. Handles
+ * come by index, not UUID: NVML fails every UUID lookup while any GPU is lost.
  */
 final class CounterPoller {
   private static final Logger LOG = LoggerFactory.getLogger(CounterPoller.class);
@@ -68,7 +68,8 @@ final class CounterPoller {
         return;
       }
       checkEventSupportOnce(device);
-      Optional<Long> count = device.eccErrorCount(EccErrorType.UNCORRECTED, EccCounterType.VOLATILE);
+      Optional<Long> count =
+          device.eccErrorCount(EccErrorType.UNCORRECTED, EccCounterType.VOLATILE);
       Optional<RemappedRows> rows = device.remappedRows();
       lastError.remove(uuid);
       book.condition(uuid, HealthReason.GPU_LOST, false, "");
@@ -76,8 +77,7 @@ final class CounterPoller {
       rows.ifPresent(value -> remaps(uuid, value));
     } catch (NvmlException e) {
       if (e.isDeviceLost()) {
-        book.condition(
-            uuid, HealthReason.GPU_LOST, true, e.function() + " " + e.code().nvmlName());
+        book.condition(uuid, HealthReason.GPU_LOST, true, e.function() + " " + e.code().nvmlName());
       } else if (lastError.put(uuid, e.code()) != e.code()) {
         LOG.warn(
             "event=health-poll-failed uuid={} function={} error={}",

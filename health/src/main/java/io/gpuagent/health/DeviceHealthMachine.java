@@ -83,9 +83,7 @@ final class DeviceHealthMachine {
       boolean fresh = conditions.put(reason, evidence) == null;
       noteSticky(reason);
       passes = 0;
-      return fresh || state.isHealthy()
-          ? becomeUnhealthy(reason, evidence, now)
-          : Optional.empty();
+      return fresh || state.isHealthy() ? becomeUnhealthy(reason, evidence, now) : Optional.empty();
     }
     if (conditions.remove(reason) == null) {
       return Optional.empty();
@@ -107,8 +105,8 @@ final class DeviceHealthMachine {
   }
 
   /**
-   * A probe of one of this GPU's MIG devices finished: in MIG mode the GPU itself cannot be
-   * probed, so its instances' passes count as its own, and a failure on one restarts the count.
+   * A probe of one of this GPU's MIG devices finished: in MIG mode the GPU itself cannot be probed,
+   * so its instances' passes count as its own, and a failure on one restarts the count.
    */
   Optional<HealthTransition> partProbed(ProbeRun run, boolean probesCanRun) {
     return switch (run.result().outcome()) {

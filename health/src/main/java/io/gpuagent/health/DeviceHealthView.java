@@ -12,8 +12,8 @@ import java.util.Set;
  * @param uuid a GPU or MIG device UUID
  * @param gpuUuid the GPU a MIG device belongs to; empty for a GPU
  * @param state healthy, or unhealthy with the latest reason and since when
- * @param blockers what keeps an unhealthy device from recovering now: conditions still in force
- *     and sticky reasons waiting for a GPU reset (empty once only passes are missing)
+ * @param blockers what keeps an unhealthy device from recovering now: conditions still in force and
+ *     sticky reasons waiting for a GPU reset (empty once only passes are missing)
  * @param passes consecutive passing probes since the cause ended, while unhealthy
  * @param passesToRecover passes needed to be healthy again
  * @param probes the latest probes, oldest first (a few)
@@ -48,7 +48,9 @@ public record DeviceHealthView(
 
   /** The reason while unhealthy. */
   public Optional<HealthReason> reason() {
-    return state instanceof HealthState.Unhealthy bad ? Optional.of(bad.reason()) : Optional.empty();
+    return state instanceof HealthState.Unhealthy bad
+        ? Optional.of(bad.reason())
+        : Optional.empty();
   }
 
   public Optional<ProbeRun> lastProbe() {

@@ -14,8 +14,7 @@ import java.util.Set;
  * @param probeDeadline how long a probe may run before it is killed and counted as hung
  * @param passesToRecover consecutive passing probes a device needs, after its cause has ended, to
  *     be healthy again
- * @param ignoredXids XIDs that are counted but do not make a device unhealthy (application
- *     errors)
+ * @param ignoredXids XIDs that are counted but do not make a device unhealthy (application errors)
  * @param stickyReasons reasons that keep a device unhealthy until the agent sees a GPU reset
  * @param memoryTestMib device memory a memory probe writes and reads back
  */
@@ -53,8 +52,7 @@ public record HealthConfig(
       }
     }
     ignoredXids = Set.copyOf(ignoredXids);
-    stickyReasons =
-        stickyReasons.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stickyReasons));
+    stickyReasons = stickyReasons.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stickyReasons));
   }
 
   /**

@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /**
  * Why a device is unhealthy, as a small set of words fit for a metric label. Two families: a
  * <em>condition</em> is a state NVML reports every cycle (it ends when NVML stops reporting it); an
- * <em>event</em> happens once (its cause is over at once, and passing probes bring the device back).
+ * <em>event</em> happens once (its cause is over at once, and passing probes bring the device
+ * back).
  */
 public enum HealthReason {
   /** A critical XID (not on the ignore list). */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * cause has ended and enough probes pass in a row.
  *
  * <p>Usage: construct, add the {@link #eventListener()} to the pump, {@link #addListener}, {@link
- * #start()}; call {@link #onInventory} on every inventory change and {@link #onGpuReset} after a GPU
- * reset; read {@link #current()} any time (it never locks or calls NVML); {@link #close()} at
+ * #start()}; call {@link #onInventory} on every inventory change and {@link #onGpuReset} after a
+ * GPU reset; read {@link #current()} any time (it never locks or calls NVML); {@link #close()} at
  * shutdown. The service owns the probe runner and closes it.
  */
 public final class HealthService implements AutoCloseable {
@@ -67,7 +67,8 @@ public final class HealthService implements AutoCloseable {
     this.inventorySource = Objects.requireNonNull(inventory, "inventory");
     this.runner = Objects.requireNonNull(probes, "probes");
     this.book = new HealthBook(config, clock, this::notifyListeners);
-    this.xids = new XidWatcher(book, config.ignoredXids(), () -> Optional.ofNullable(this.inventory));
+    this.xids =
+        new XidWatcher(book, config.ignoredXids(), () -> Optional.ofNullable(this.inventory));
     this.poller = new CounterPoller(nvml, book, config.interval());
     this.scheduler = new ProbeScheduler(config, nvml, probes, book, clock);
     this.loop = Executors.newSingleThreadScheduledExecutor(named("gpu-agent-health"));
@@ -84,8 +85,7 @@ public final class HealthService implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the health service is already started");
     }
-    loop.scheduleWithFixedDelay(
-        this::cycle, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
+    loop.scheduleWithFixedDelay(this::cycle, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
     LOG.info(
         "event=health-started intervalMs={} probeMode={} probeIntervalMs={} probeDeadlineMs={}"
             + " passesToRecover={} ignoredXids={} sticky={}",

@@ -19,8 +19,8 @@ public record HealthTransition(
   }
 
   /**
-   * The reason this transition is about: the new one when turning unhealthy, the one recovered
-   * from when turning healthy.
+   * The reason this transition is about: the new one when turning unhealthy, the one recovered from
+   * when turning healthy.
    */
   public HealthReason reason() {
     if (to instanceof HealthState.Unhealthy bad) {

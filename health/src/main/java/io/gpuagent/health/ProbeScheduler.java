@@ -45,8 +45,7 @@ final class ProbeScheduler implements AutoCloseable {
   private final Set<String> busyGpus = ConcurrentHashMap.newKeySet();
   private final ExecutorService probes;
 
-  ProbeScheduler(
-      HealthConfig config, Nvml nvml, ProbeRunner runner, HealthBook book, Clock clock) {
+  ProbeScheduler(HealthConfig config, Nvml nvml, ProbeRunner runner, HealthBook book, Clock clock) {
     this.config = config;
     this.nvml = nvml;
     this.runner = runner;

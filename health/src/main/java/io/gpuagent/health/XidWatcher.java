@@ -67,7 +67,11 @@ final class XidWatcher implements NvmlEventListener {
     int gi = event.gpuInstanceId().get();
     Optional<Integer> ci = event.computeInstanceId();
     List<String> instances =
-        inventory.get().flatMap(inv -> gpu(inv, gpuUuid)).map(Gpu::migDevices).orElse(List.of())
+        inventory
+            .get()
+            .flatMap(inv -> gpu(inv, gpuUuid))
+            .map(Gpu::migDevices)
+            .orElse(List.of())
             .stream()
             .filter(mig -> mig.gpuInstanceId() == gi)
             .filter(mig -> ci.map(id -> id == mig.computeInstanceId()).orElse(true))

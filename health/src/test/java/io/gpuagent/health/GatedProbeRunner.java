@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A probe runner for scheduling tests: records each request, holds it until the test lets it go
- * (or the request's deadline passes), then hands it to the real runner.
+ * A probe runner for scheduling tests: records each request, holds it until the test lets it go (or
+ * the request's deadline passes), then hands it to the real runner.
  */
 final class GatedProbeRunner implements ProbeRunner {
   private final ProbeRunner real;

@@ -44,7 +44,8 @@ class HealthConfigTest {
     for (HealthReason reason : HealthReason.values()) {
       assertThat(HealthReason.fromLabel(reason.label())).isEqualTo(reason);
     }
-    assertThat(HealthReason.fromLabel(" Row-Remap-Pending ")).isEqualTo(HealthReason.ROW_REMAP_PENDING);
+    assertThat(HealthReason.fromLabel(" Row-Remap-Pending "))
+        .isEqualTo(HealthReason.ROW_REMAP_PENDING);
     assertThatThrownBy(() -> ProbeMode.fromWord("sometimes"))
         .hasMessage("probe mode must be idle-only, always or never, got \"sometimes\"");
     assertThatThrownBy(() -> HealthReason.fromLabel("cosmic-ray"))

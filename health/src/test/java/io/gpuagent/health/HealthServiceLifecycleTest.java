@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +59,9 @@ class HealthServiceLifecycleTest {
     Await.until(() -> sim.reason(hung).isPresent(), "the hung GPU unhealthy");
     assertThat(sim.reason(hung)).contains(HealthReason.PROBE_HUNG);
     Await.until(
-        () -> sim.inventory().gpus().stream().allMatch(g -> sim.view(g.uuid()).lastProbe().isPresent()),
+        () ->
+            sim.inventory().gpus().stream()
+                .allMatch(g -> sim.view(g.uuid()).lastProbe().isPresent()),
         "every GPU probed");
     for (Gpu gpu : sim.inventory().gpus()) {
       if (!gpu.uuid().equals(hung)) {
@@ -96,8 +99,7 @@ class HealthServiceLifecycleTest {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(took).isLessThan(Duration.ofSeconds(3));
-    assertThat(probe.get(5, TimeUnit.SECONDS).outcome())
-        .isEqualTo(ProbeResult.Outcome.UNAVAILABLE);
+    assertThat(probe.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(ProbeResult.Outcome.UNAVAILABLE);
     Await.until(
         () -> ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true),
         "the probe child is gone");
@@ -135,7 +137,8 @@ class HealthServiceLifecycleTest {
   @Test
   void resetOfAMigDeviceResetsItsGpu() {
     sim =
-        new SimHealth("a100-mig", SimHealth.CONFIG.withStickyReasons(java.util.Set.of(HealthReason.ROW_REMAP_FAILURE)));
+        new SimHealth(
+            "a100-mig", SimHealth.CONFIG.withStickyReasons(Set.of(HealthReason.ROW_REMAP_FAILURE)));
     Gpu gpu0 = sim.gpu(0);
     sim.node.inject(gpu0.uuid(), new SimFault.RowRemapFailure());
     sim.health.checkNow();

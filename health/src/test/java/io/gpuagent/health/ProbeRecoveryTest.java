@@ -123,8 +123,9 @@ class ProbeRecoveryTest {
 
   @Test
   void stickyReasonStaysThroughPassesUntilAGpuReset() {
-    sim = new SimHealth("h100x8", SimHealth.CONFIG.withStickyReasons(Set.of(HealthReason.XID)))
-        .withEventPump();
+    sim =
+        new SimHealth("h100x8", SimHealth.CONFIG.withStickyReasons(Set.of(HealthReason.XID)))
+            .withEventPump();
     String gpu = sim.gpu(2).uuid();
     sim.node.inject(gpu, new SimFault.Xid(48));
     Await.until(() -> !sim.healthy(gpu), "unhealthy");

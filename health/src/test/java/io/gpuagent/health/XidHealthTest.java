@@ -76,9 +76,7 @@ class XidHealthTest {
 
   @Test
   void theIgnoreListIsConfigurable() {
-    sim =
-        new SimHealth("h100x8", SimHealth.CONFIG.withIgnoredXids(Set.of(94)))
-            .withEventPump();
+    sim = new SimHealth("h100x8", SimHealth.CONFIG.withIgnoredXids(Set.of(94))).withEventPump();
     String gpu = sim.gpu(2).uuid();
 
     sim.node.inject(gpu, new SimFault.Xid(94));
@@ -161,11 +159,7 @@ class XidHealthTest {
           .eventListener()
           .onEvent(
               new EventData(
-                  device,
-                  EventType.XID_CRITICAL_ERROR,
-                  48,
-                  Optional.empty(),
-                  Optional.empty()));
+                  device, EventType.XID_CRITICAL_ERROR, 48, Optional.empty(), Optional.empty()));
 
       assertThat(fresh.current().get(device.uuid()).reason()).contains(HealthReason.XID);
     }

@@ -69,7 +69,10 @@ final class ChildOutput {
       take(line);
     } catch (IOException e) {
       // The child was killed while we read: what was kept so far is all there is.
-      LOG.debug("event=probe-output-cut thread={} error=\"{}\"", Thread.currentThread().getName(), e.toString());
+      LOG.debug(
+          "event=probe-output-cut thread={} error=\"{}\"",
+          Thread.currentThread().getName(),
+          e.toString());
     } finally {
       drained.countDown();
     }

@@ -101,7 +101,8 @@ public record ProbeResult(Outcome outcome, Duration duration, String detail, lon
   private static long number(Map<String, Object> fields, String key) {
     Object value = fields.getOrDefault(key, 0L);
     if (!(value instanceof Long n)) {
-      throw new IllegalArgumentException("probe result \"" + key + "\" is not an integer: " + value);
+      throw new IllegalArgumentException(
+          "probe result \"" + key + "\" is not an integer: " + value);
     }
     return n;
   }

@@ -61,8 +61,7 @@ class ChildProcessProbeRunnerTest {
   void hungChildIsKilledWithItsDescendantsAtTheDeadline() throws IOException {
     Path shellPid = dir.resolve("shell.pid");
     Path sleepPid = dir.resolve("sleep.pid");
-    String script =
-        "echo $$ > " + shellPid + "; sleep 1000 & echo $! > " + sleepPid + "; wait";
+    String script = "echo $$ > " + shellPid + "; sleep 1000 & echo $! > " + sleepPid + "; wait";
     Duration deadline = Duration.ofMillis(500);
     try (ChildProcessProbeRunner runner = sh(script)) {
       long start = System.nanoTime();
@@ -148,7 +147,8 @@ class ChildProcessProbeRunnerTest {
   }
 
   private ChildProcessProbeRunner sh(String script) {
-    return new ChildProcessProbeRunner(ProbeCommand.withArguments(List.of("sh", "-c", script, "probe")));
+    return new ChildProcessProbeRunner(
+        ProbeCommand.withArguments(List.of("sh", "-c", script, "probe")));
   }
 
   private static ProbeRequest request(ProbeKind kind, Duration deadline) {

@@ -133,7 +133,9 @@ class SimulatedProbeRunnerTest {
   private static boolean callerIsWaiting() {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(
-            t -> t.getName().equals("test-probe-caller") && t.getState() == Thread.State.TIMED_WAITING);
+            t ->
+                t.getName().equals("test-probe-caller")
+                    && t.getState() == Thread.State.TIMED_WAITING);
   }
 
   private static ProbeRequest request(String uuid, ProbeKind kind) {

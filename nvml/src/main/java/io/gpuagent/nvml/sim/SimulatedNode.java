@@ -84,8 +84,8 @@ public final class SimulatedNode implements Nvml {
   }
 
   /**
-   * The probe faults a CUDA probe of this device would run into: its own and, for a MIG device,
-   * its GPU's, in injection order. Empty for a sound device.
+   * The probe faults a CUDA probe of this device would run into: its own and, for a MIG device, its
+   * GPU's, in injection order. Empty for a sound device.
    *
    * @throws IllegalArgumentException for an unknown UUID
    * @throws NvmlException GPU_IS_LOST when the device's GPU has fallen off the bus
