@@ -16,7 +16,8 @@ import java.util.Set;
  *     be healthy again
  * @param ignoredXids XIDs that are counted but do not make a device unhealthy (application errors)
  * @param stickyReasons reasons that keep a device unhealthy until the agent sees a GPU reset
- * @param memoryTestMib device memory a memory probe writes and reads back
+ * @param memoryTestMib device memory a memory probe writes and reads back; 0 lets the probe pick
+ *     (256 MiB or 5 % of free memory, whichever is less)
  */
 public record HealthConfig(
     Duration interval,
@@ -43,8 +44,8 @@ public record HealthConfig(
     if (passesToRecover < 1) {
       throw new IllegalArgumentException("passesToRecover must be >= 1, got " + passesToRecover);
     }
-    if (memoryTestMib < 1) {
-      throw new IllegalArgumentException("memoryTestMib must be >= 1, got " + memoryTestMib);
+    if (memoryTestMib < 0) {
+      throw new IllegalArgumentException("memoryTestMib must be >= 0, got " + memoryTestMib);
     }
     for (int xid : ignoredXids) {
       if (xid <= 0) {
@@ -56,19 +57,20 @@ public record HealthConfig(
   }
 
   /**
-   * Poll every 10 s; probe idle devices every 5 min with a 30 s deadline and 512 MiB of memory;
-   * back to healthy after 3 passes; NVIDIA's application XIDs ignored; nothing sticky.
+   * Poll every 10 s; probe idle devices every 5 min with a 60 s deadline, the probe picking how
+   * much memory to test; back to healthy after 3 passes; NVIDIA's application XIDs ignored; nothing
+   * sticky.
    */
   public static HealthConfig defaults() {
     return new HealthConfig(
         Duration.ofSeconds(10),
         ProbeMode.IDLE_ONLY,
         Duration.ofMinutes(5),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
         3,
         APPLICATION_XIDS,
         Set.of(),
-        512);
+        0);
   }
 
   public HealthConfig withInterval(Duration value) {

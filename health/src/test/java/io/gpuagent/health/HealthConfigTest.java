@@ -31,8 +31,8 @@ class HealthConfigTest {
         .hasMessage("interval must be positive, got PT-1S");
     assertThatThrownBy(() -> config.withIgnoredXids(Set.of(-3)))
         .hasMessage("ignoredXids must be positive XIDs, got -3");
-    assertThatThrownBy(() -> config.withMemoryTestMib(0))
-        .hasMessage("memoryTestMib must be >= 1, got 0");
+    assertThatThrownBy(() -> config.withMemoryTestMib(-1))
+        .hasMessage("memoryTestMib must be >= 0, got -1");
   }
 
   @Test

@@ -180,7 +180,7 @@ class ProbeSchedulerTest {
         .extracting(ProbeRequest::kind)
         .containsExactly(ProbeKind.MEMORY, ProbeKind.COMPUTE, ProbeKind.MEMORY);
     assertThat(runner.get().requests().get(0))
-        .isEqualTo(new ProbeRequest(gpu, ProbeKind.MEMORY, 512, Duration.ofSeconds(5)));
+        .isEqualTo(new ProbeRequest(gpu, ProbeKind.MEMORY, 0, Duration.ofSeconds(5)));
   }
 
   @Test
