@@ -66,6 +66,9 @@ public final class ScrapeLoad {
 
   /** What one run measured. Latencies in nanoseconds, sorted. */
   record Report(long[] latencies, long errors, long bytes, Duration took) {
+    /** No requests yet: what {@link #plus} starts from. */
+    static final Report NONE = new Report(new long[0], 0, 0, Duration.ZERO);
+
     String table(URI url, int concurrency) {
       double secs = took.toNanos() / 1e9;
       return String.format(
@@ -82,6 +85,14 @@ public final class ScrapeLoad {
           percentile(0.50),
           percentile(0.99),
           latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6);
+    }
+
+    /** This run and {@code other} as one, e.g. rounds of the same route taken in turns. */
+    Report plus(Report other) {
+      long[] both = Arrays.copyOf(latencies, latencies.length + other.latencies.length);
+      System.arraycopy(other.latencies, 0, both, latencies.length, other.latencies.length);
+      Arrays.sort(both);
+      return new Report(both, errors + other.errors, bytes + other.bytes, took.plus(other.took));
     }
 
     double percentile(double p) {
