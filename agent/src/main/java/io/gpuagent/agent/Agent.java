@@ -42,13 +42,14 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private HttpServer server;
 
-  private Agent(AgentConfig config, Nvml nvml) {
+  private Agent(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
     this.config = config;
     this.nvml = nvml;
     this.inventory = new NodeInventory(new InventoryReader(nvml, Clock.systemUTC()));
     // Module configuration errors surface here, before a thread or socket exists.
     this.services =
-        NodeServices.create(withoutMissingPluginDir(config), nvml, inventory, Clock.systemUTC());
+        NodeServices.create(
+            withoutMissingPluginDir(config), nvml, simulator, inventory, Clock.systemUTC());
     this.vertx = Vertx.vertx();
   }
 
@@ -73,7 +74,7 @@ public final class Agent implements AutoCloseable {
    * failure everything started so far is stopped again and the cause is thrown.
    */
   public static Agent start(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
-    Agent agent = new Agent(config, nvml);
+    Agent agent = new Agent(config, nvml, simulator);
     try {
       agent.startHttp(simulator);
       nvml.init();
@@ -102,7 +103,8 @@ public final class Agent implements AutoCloseable {
             ready::get,
             AccessControl.from(config.http()));
     services.exporter().ifPresent(exporter -> MetricsRoute.addTo(router, exporter));
-    simulator.ifPresent(node -> new SimFaultRoutes(vertx, node, inventory).addTo(router));
+    simulator.ifPresent(
+        node -> new SimFaultRoutes(vertx, node, inventory, services::onGpuReset).addTo(router));
     server =
         await(
             vertx

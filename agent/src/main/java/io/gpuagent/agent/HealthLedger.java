@@ -1,15 +1,18 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.deviceplugin.DeviceHealth;
+import io.gpuagent.health.HealthState;
+import io.gpuagent.health.HealthTransition;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.LostGpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -17,22 +20,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's one decision of each device's health, pushed to every module that acts on it (the
- * device plugin's ListAndWatch) and read by those that report it (the exporter). Today its only
- * input is the inventory: a GPU that stops answering NVML is unhealthy until it answers again. The
- * health module (XIDs, probes) feeds the same ledger.
+ * device plugin's ListAndWatch) and read by those that report it (the exporter). Two inputs: the
+ * inventory (a GPU that stops answering NVML) and the health module's state machine (XIDs, ECC,
+ * probes). A device is healthy only when neither says otherwise; the health module's reason wins.
  */
 final class HealthLedger {
   private static final Logger LOG = LoggerFactory.getLogger(HealthLedger.class);
 
   private final Clock clock;
   private final List<BiConsumer<String, DeviceHealth>> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, DeviceHealth> fromInventory = new HashMap<>();
+  private final Map<String, DeviceHealth> fromHealthModule = new HashMap<>();
   private volatile Map<String, DeviceHealth> current = Map.of();
 
   HealthLedger(Clock clock) {
     this.clock = clock;
   }
 
-  /** Called with (uuid, health) on every change, in order. */
+  /** Called with (uuid, health) on every change of a device's health, in order. */
   void onChange(BiConsumer<String, DeviceHealth> listener) {
     listeners.add(listener);
   }
@@ -43,40 +48,67 @@ final class HealthLedger {
   }
 
   synchronized void onInventory(Inventory inventory) {
-    Map<String, DeviceHealth> next = new HashMap<>();
+    fromInventory.clear();
     for (Gpu gpu : inventory.gpus()) {
-      next.put(gpu.uuid(), keep(gpu.uuid(), DeviceHealth.healthy()));
+      fromInventory.put(gpu.uuid(), DeviceHealth.healthy());
       for (MigDevice mig : gpu.migDevices()) {
-        next.put(mig.uuid(), keep(mig.uuid(), DeviceHealth.healthy()));
+        fromInventory.put(mig.uuid(), DeviceHealth.healthy());
       }
     }
     for (LostGpu lost : inventory.lostGpus()) {
-      String reason = lost.error().name().toLowerCase(Locale.ROOT);
       lost.uuid()
           .ifPresent(
-              uuid -> next.put(uuid, keep(uuid, DeviceHealth.unhealthy(reason, clock.instant()))));
+              uuid -> fromInventory.put(uuid, DeviceHealth.unhealthy("gpu-lost", clock.instant())));
     }
+    fromHealthModule.keySet().retainAll(fromInventory.keySet());
+    publish();
+  }
+
+  synchronized void onTransition(HealthTransition transition) {
+    HealthState to = transition.to();
+    fromHealthModule.put(
+        transition.deviceUuid(),
+        to instanceof HealthState.Unhealthy bad
+            ? DeviceHealth.unhealthy(bad.reason().label(), bad.since())
+            : DeviceHealth.healthy());
+    publish();
+  }
+
+  private void publish() {
     Map<String, DeviceHealth> previous = current;
+    Map<String, DeviceHealth> next = new HashMap<>();
+    Set<String> uuids = new HashSet<>(fromInventory.keySet());
+    uuids.addAll(fromHealthModule.keySet());
+    for (String uuid : uuids) {
+      DeviceHealth module = fromHealthModule.getOrDefault(uuid, DeviceHealth.healthy());
+      DeviceHealth inventory = fromInventory.getOrDefault(uuid, DeviceHealth.healthy());
+      DeviceHealth merged = !module.isHealthy() ? module : inventory;
+      DeviceHealth before = previous.get(uuid);
+      // The same state keeps its first "since"; a change starts a new one.
+      next.put(uuid, before != null && sameState(before, merged) ? before : merged);
+    }
     current = Map.copyOf(next);
     next.forEach(
         (uuid, health) -> {
           DeviceHealth before = previous.get(uuid);
-          if (before == null || before.isHealthy() != health.isHealthy()) {
+          if (before == null || !sameState(before, health)) {
             if (before != null) {
               LOG.info(
                   "event=health-changed uuid={} health={} reason={}",
                   uuid,
                   health.kubeletValue(),
-                  health instanceof DeviceHealth.Unhealthy bad ? bad.reason() : "-");
+                  reason(health));
             }
             listeners.forEach(listener -> listener.accept(uuid, health));
           }
         });
   }
 
-  /** The same state keeps its first "since"; a change starts a new one. */
-  private DeviceHealth keep(String uuid, DeviceHealth candidate) {
-    DeviceHealth before = current.get(uuid);
-    return before != null && before.isHealthy() == candidate.isHealthy() ? before : candidate;
+  private static boolean sameState(DeviceHealth a, DeviceHealth b) {
+    return a.isHealthy() == b.isHealthy() && reason(a).equals(reason(b));
+  }
+
+  private static String reason(DeviceHealth health) {
+    return health instanceof DeviceHealth.Unhealthy bad ? bad.reason() : "-";
   }
 }

@@ -8,6 +8,9 @@ import io.gpuagent.deviceplugin.MigStrategy;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.exporter.counters.CounterSet;
 import io.gpuagent.exporter.counters.CountersFileException;
+import io.gpuagent.health.HealthConfig;
+import io.gpuagent.health.HealthReason;
+import io.gpuagent.health.ProbeMode;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,6 +54,26 @@ final class ModuleConfigs {
       throw new ConfigException("key 'metrics.countersFile': " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("metrics: " + e.getMessage());
+    }
+  }
+
+  static HealthConfig health(AgentConfig config) {
+    AgentConfig.Health health = config.health();
+    try {
+      return HealthConfig.defaults()
+          .withInterval(health.interval())
+          .withProbeMode(ProbeMode.fromWord(health.probeMode()))
+          .withProbeInterval(health.probeInterval())
+          .withProbeDeadline(health.probeDeadline())
+          .withPassesToRecover(health.recoveryPasses())
+          .withIgnoredXids(Set.copyOf(health.ignoredXids()))
+          .withStickyReasons(
+              health.stickyReasons().stream()
+                  .map(HealthReason::fromLabel)
+                  .collect(Collectors.toSet()))
+          .withMemoryTestMib(health.probeMemoryMiB());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("health: " + e.getMessage());
     }
   }
 

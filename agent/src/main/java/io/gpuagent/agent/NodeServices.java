@@ -7,9 +7,14 @@ import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.exporter.MetricsExporter;
+import io.gpuagent.health.DeviceHealthView;
+import io.gpuagent.health.HealthConfig;
+import io.gpuagent.health.HealthMetrics;
+import io.gpuagent.health.HealthService;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.PodAssignmentSource;
 import io.gpuagent.podresources.PodAssignments;
 import io.gpuagent.podresources.PodResourcesWatcher;
@@ -37,14 +42,17 @@ public final class NodeServices implements AutoCloseable {
   private final Optional<DevicePluginService> devicePlugin;
   private final Optional<MetricsExporter> exporter;
   private final NvmlEventPump events;
+  private final Optional<HealthService> healthModule;
 
   private NodeServices(
       HealthLedger health,
       Optional<PodResourcesWatcher> pods,
       Optional<DevicePluginService> devicePlugin,
       Optional<MetricsExporter> exporter,
-      NvmlEventPump events) {
+      NvmlEventPump events,
+      Optional<HealthService> healthModule) {
     this.health = health;
+    this.healthModule = healthModule;
     this.pods = pods;
     this.devicePlugin = devicePlugin;
     this.exporter = exporter;
@@ -55,9 +63,15 @@ public final class NodeServices implements AutoCloseable {
    * Builds every enabled module from {@code config} without starting anything, so configuration
    * mistakes surface before the agent starts.
    */
-  static NodeServices create(AgentConfig config, Nvml nvml, NodeInventory inventory, Clock clock) {
+  static NodeServices create(
+      AgentConfig config,
+      Nvml nvml,
+      Optional<SimulatedNode> simulator,
+      NodeInventory inventory,
+      Clock clock) {
     DevicePluginConfig pluginConfig = ModuleConfigs.devicePlugin(config);
     ExporterConfig exporterConfig = ModuleConfigs.exporter(config);
+    HealthConfig healthConfig = ModuleConfigs.health(config);
     HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
         config.podResources().enabled()
@@ -86,9 +100,22 @@ public final class NodeServices implements AutoCloseable {
                     config.nodeName(),
                     clock))
             : Optional.empty();
+    Optional<HealthService> healthModule =
+        config.health().enabled()
+            ? Optional.of(
+                new HealthService(
+                    healthConfig,
+                    nvml,
+                    () -> inventory.current().orElse(null),
+                    ProbeLauncher.runner(simulator),
+                    clock))
+            : Optional.empty();
     exporter.ifPresent(
-        metrics -> plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p)));
-    return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml));
+        metrics -> {
+          plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
+          healthModule.ifPresent(h -> HealthMetrics.register(metrics.registry(), h));
+        });
+    return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml), healthModule);
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */
@@ -101,6 +128,7 @@ public final class NodeServices implements AutoCloseable {
           started.push(watcher);
         });
     exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
+    healthModule.ifPresent(module -> events.addListener(module.eventListener()));
     events.start();
     started.push(events);
     events.onInventory(first);
@@ -115,7 +143,24 @@ public final class NodeServices implements AutoCloseable {
           started.push(plugin);
         });
     health.onInventory(first);
+    healthModule.ifPresent(
+        module -> {
+          module.addListener(health::onTransition);
+          module.onInventory(first);
+          module.start();
+          started.push(module);
+        });
     inventory.onChange(this::onInventory);
+  }
+
+  /** A GPU was reset (the simulator's reset route today): sticky reasons may clear. */
+  public void onGpuReset(String uuid) {
+    healthModule.ifPresent(module -> module.onGpuReset(uuid));
+  }
+
+  /** The health module's view of each device (state, reason, probes), when it runs. */
+  public Map<String, DeviceHealthView> healthDetails() {
+    return healthModule.map(HealthService::current).orElse(Map.of());
   }
 
   /** The one rebuild path, after NodeInventory published {@code next}. */
@@ -123,6 +168,7 @@ public final class NodeServices implements AutoCloseable {
     events.onInventory(next);
     devicePlugin.ifPresent(plugin -> plugin.rebuild(next));
     health.onInventory(next);
+    healthModule.ifPresent(module -> module.onInventory(next));
   }
 
   private void pushHealth(String uuid, DeviceHealth deviceHealth) {

@@ -4,6 +4,7 @@ import io.gpuagent.agent.NodeInventory;
 import io.gpuagent.agent.NodeServices;
 import io.gpuagent.deviceplugin.DeviceHealth;
 import io.gpuagent.deviceplugin.DevicePluginStatus;
+import io.gpuagent.health.DeviceHealthView;
 import io.gpuagent.podresources.ContainerRef;
 import io.gpuagent.podresources.PodAssignments;
 import io.vertx.core.json.JsonArray;
@@ -44,9 +45,15 @@ public final class DevicesView {
             .flatMap(status -> status.devices().stream())
             .collect(Collectors.toMap(d -> d.id(), d -> d, (a, b) -> a));
     Map<String, DeviceHealth> health = services.health();
+    Map<String, DeviceHealthView> details = services.healthDetails();
     PodAssignments pods = services.podAssignments();
     JsonObject json =
-        InventoryJson.of(nodeName, current, uuid -> annotations(uuid, advertised, health, pods));
+        InventoryJson.of(
+            nodeName,
+            current,
+            uuid ->
+                annotations(uuid, advertised, health, pods)
+                    .mergeIn(HealthJson.of(Optional.ofNullable(details.get(uuid)))));
     plugin.ifPresent(status -> json.put("devicePlugin", DevicePluginJson.of(status)));
     return json;
   }

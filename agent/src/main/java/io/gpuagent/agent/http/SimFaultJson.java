@@ -29,7 +29,10 @@ final class SimFaultJson {
           "row-remap-failure", Set.of(),
           "lost", Set.of(),
           "latency", Set.of("delayMs"),
-          "process", Set.of("pid", "usedMemoryBytes", "smPercent"));
+          "process", Set.of("pid", "usedMemoryBytes", "smPercent"),
+          "bad-memory", Set.of("mismatches"),
+          "hung-kernel", Set.of(),
+          "slow-kernel", Set.of("delayMs"));
 
   /** A parsed request: the device as the user named it, and the fault. */
   record Request(Object device, SimFault fault) {}
@@ -76,6 +79,12 @@ final class SimFaultJson {
                   requiredInt(body, "pid"),
                   requiredLong(body, "usedMemoryBytes"),
                   body.containsKey("smPercent") ? requiredInt(body, "smPercent") : 100);
+          case "bad-memory" ->
+              new SimFault.BadMemory(
+                  body.containsKey("mismatches") ? requiredLong(body, "mismatches") : 1);
+          case "hung-kernel" -> new SimFault.HungKernel();
+          case "slow-kernel" ->
+              new SimFault.SlowKernel(Duration.ofMillis(requiredLong(body, "delayMs")));
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
         };
     return new Request(device, fault);

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,17 @@ public final class SimFaultRoutes {
   private final Vertx vertx;
   private final SimulatedNode node;
   private final NodeInventory inventory;
+  private final Consumer<String> onGpuReset;
 
-  public SimFaultRoutes(Vertx vertx, SimulatedNode node, NodeInventory inventory) {
+  /**
+   * @param onGpuReset told of every simulated GPU reset (sticky health reasons clear on it)
+   */
+  public SimFaultRoutes(
+      Vertx vertx, SimulatedNode node, NodeInventory inventory, Consumer<String> onGpuReset) {
     this.vertx = vertx;
     this.node = node;
     this.inventory = inventory;
+    this.onGpuReset = onGpuReset;
   }
 
   public void addTo(Router router) {
@@ -104,6 +111,7 @@ public final class SimFaultRoutes {
           node.resetGpu(uuid);
           LOG.info("event=sim-gpu-reset uuid={}", uuid);
           inventory.rebuild();
+          onGpuReset.accept(uuid);
           return new JsonObject().put("reset", uuid);
         });
   }

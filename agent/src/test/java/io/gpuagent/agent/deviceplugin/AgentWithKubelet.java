@@ -42,6 +42,11 @@ final class AgentWithKubelet implements AutoCloseable {
 
   /** The kubelet is up before the agent starts, as on a node where the agent's pod is scheduled. */
   static AgentWithKubelet start(String profile, String migStrategy) {
+    return start(profile, migStrategy, Map.of());
+  }
+
+  /** As {@link #start(String, String)}, with more {@code GPU_AGENT_…} settings (they win). */
+  static AgentWithKubelet start(String profile, String migStrategy, Map<String, String> settings) {
     Path dir = temporaryDirectory();
     FakeKubelet kubelet = FakeKubelet.start(dir);
     try {
@@ -50,6 +55,10 @@ final class AgentWithKubelet implements AutoCloseable {
       env.put("GPU_AGENT_DEVICE_PLUGIN_DIR", dir.toString());
       env.put("GPU_AGENT_DEVICE_PLUGIN_MIG_STRATEGY", migStrategy);
       env.put("GPU_AGENT_METRICS_INTERVAL", "200ms");
+      // Recovery needs passing probes (health.recoveryPasses, 3): probe often in tests.
+      env.put("GPU_AGENT_HEALTH_INTERVAL", "100ms");
+      env.put("GPU_AGENT_HEALTH_PROBE_INTERVAL", "100ms");
+      env.putAll(settings);
       SimulatedNode node =
           SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));
       Agent agent = Agent.start(TestConfigs.simulated(profile, env), node, Optional.of(node));

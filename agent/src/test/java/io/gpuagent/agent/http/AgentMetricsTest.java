@@ -68,8 +68,7 @@ class AgentMetricsTest {
   void metricsShowTheDcgmSetForEveryGpu() throws Exception {
     start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
     // Profiling rates need two samples; the first sample has none.
-    await(
-        () -> uncheckedMetrics().contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE{"), "the second sample");
+    await(() -> uncheckedMetrics().contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE{"), "the second sample");
 
     String text = metrics();
 
@@ -182,7 +181,7 @@ class AgentMetricsTest {
             .getJsonArray("lostDevices")
             .getJsonObject(0);
     assertThat(lost.getString("health")).isEqualTo("Unhealthy");
-    assertThat(lost.getString("healthReason")).isEqualTo("gpu_is_lost");
+    assertThat(lost.getString("healthReason")).isEqualTo("gpu-lost");
   }
 
   private String healthLine(String uuid) {
