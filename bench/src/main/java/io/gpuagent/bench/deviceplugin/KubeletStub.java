@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * first registration, counts registrations by resource name with the time each resource first
  * registered, and dials channels to the plugin sockets, all on Netty's epoll transport.
  */
-final class KubeletStub implements AutoCloseable {
+public final class KubeletStub implements AutoCloseable {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(
           1, new DefaultThreadFactory("kubelet-stub", true), EpollIoHandler.newFactory());
@@ -42,7 +42,7 @@ final class KubeletStub implements AutoCloseable {
   private final Map<String, Long> firstRegisteredNanos = new HashMap<>();
   private final Server server;
 
-  KubeletStub(Path kubeletSocket) throws IOException {
+  public KubeletStub(Path kubeletSocket) throws IOException {
     server =
         NettyServerBuilder.forAddress(new DomainSocketAddress(kubeletSocket.toString()))
             .channelType(EpollServerDomainSocketChannel.class)
@@ -64,7 +64,7 @@ final class KubeletStub implements AutoCloseable {
             .start();
   }
 
-  RegisterRequest awaitRegistration() throws Exception {
+  public RegisterRequest awaitRegistration() throws Exception {
     return registered.get(10, TimeUnit.SECONDS);
   }
 
@@ -108,7 +108,7 @@ final class KubeletStub implements AutoCloseable {
     }
   }
 
-  ManagedChannel dial(Path socket) {
+  public ManagedChannel dial(Path socket) {
     return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollDomainSocketChannel.class)
         .eventLoopGroup(group)
