@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class HealthStream implements AutoCloseable {
   private final ManagedChannel channel;
+
   /** One device's health on the stream and when the stream first showed it. */
   private record Shown(String health, long sinceNanos) {}
 

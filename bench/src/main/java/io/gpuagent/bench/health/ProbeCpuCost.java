@@ -74,10 +74,9 @@ public final class ProbeCpuCost {
     List<String> prefix = probeCommandPrefix(List.of());
     System.out.printf(
         "probe CPU cost: child = %s; %d CPUs, load average %s%n",
-        String.join(" ", prefix),
-        Runtime.getRuntime().availableProcessors(),
-        LoadAverage.now());
-    SimulatedNode node = SimulatedNode.load("h100x8", new SimOptions("bench", 1, Clock.systemUTC()));
+        String.join(" ", prefix), Runtime.getRuntime().availableProcessors(), LoadAverage.now());
+    SimulatedNode node =
+        SimulatedNode.load("h100x8", new SimOptions("bench", 1, Clock.systemUTC()));
     node.init();
     try {
       Inventory inventory = new InventoryReader(node, Clock.systemUTC()).read();
@@ -98,7 +97,12 @@ public final class ProbeCpuCost {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmFlags);
     command.addAll(
-        List.of("-cp", AgentProcess.DEFAULT_JAR.toString(), "io.gpuagent.agent.Main", "probe", "--json"));
+        List.of(
+            "-cp",
+            AgentProcess.DEFAULT_JAR.toString(),
+            "io.gpuagent.agent.Main",
+            "probe",
+            "--json"));
     return command;
   }
 
@@ -231,7 +235,9 @@ public final class ProbeCpuCost {
       System.out.printf(
           Locale.ROOT,
           "| %s | %s | %.1f | %d %s | %.2f | %.2f | %.2f |%n",
-          w.mode() == ProbeMode.NEVER ? "no probes" : "probe every " + w.probeInterval().toSeconds() + " s",
+          w.mode() == ProbeMode.NEVER
+              ? "no probes"
+              : "probe every " + w.probeInterval().toSeconds() + " s",
           w.mode().word(),
           w.wallSeconds(),
           w.probes(),
@@ -242,8 +248,7 @@ public final class ProbeCpuCost {
     }
     // What the probes added: the probing window's tree less the service alone, per probe.
     double idleSelfSeconds = idle.self().seconds() / idle.wallSeconds() * probing.wallSeconds();
-    double probeSeconds =
-        probing.self().seconds() - idleSelfSeconds + probing.children().seconds();
+    double probeSeconds = probing.self().seconds() - idleSelfSeconds + probing.children().seconds();
     double perProbe = probing.probes() == 0 ? 0 : probeSeconds / probing.probes();
     System.out.println();
     System.out.println(

@@ -12,7 +12,8 @@ import java.util.List;
  * waited for (16, 17: Java's process reaper waits for every child), and of the descendants still
  * running at the reading. The three together count a probe child whether it is running or done.
  */
-record ProcessTreeCpu(CpuTicks self, CpuTicks exitedChildren, CpuTicks runningChildren, long atNanos) {
+record ProcessTreeCpu(
+    CpuTicks self, CpuTicks exitedChildren, CpuTicks runningChildren, long atNanos) {
   /** USER_HZ: 100 on every Linux the agent runs on (x86-64 and arm64 kernels fix it at 100). */
   static final double TICKS_PER_SECOND = 100;
 
@@ -45,12 +46,17 @@ record ProcessTreeCpu(CpuTicks self, CpuTicks exitedChildren, CpuTicks runningCh
     for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
       List<Long> fields = statFields(child.pid());
       if (!fields.isEmpty()) {
-        running = running.plus(new CpuTicks(fields.get(0) + fields.get(2), fields.get(1) + fields.get(3)));
+        running =
+            running.plus(
+                new CpuTicks(fields.get(0) + fields.get(2), fields.get(1) + fields.get(3)));
       }
     }
     List<Long> self = statFields(ProcessHandle.current().pid());
     return new ProcessTreeCpu(
-        new CpuTicks(self.get(0), self.get(1)), new CpuTicks(self.get(2), self.get(3)), running, at);
+        new CpuTicks(self.get(0), self.get(1)),
+        new CpuTicks(self.get(2), self.get(3)),
+        running,
+        at);
   }
 
   /** Everything the tree used: this JVM, exited children and running ones. */
