@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ public final class AgentFootprint {
         if (!agent.isAlive()) {
           throw new IllegalStateException("the agent stopped; its log:\n" + agent.logTail());
         }
-        run.scrape(http, scrape);
+        run.scrape(http, scrape, System.nanoTime() >= steadyFrom);
         run.measure(steadyFrom);
         if (tick % 60 == 0) {
           System.out.println(run.minuteLine(tick / 60));
@@ -135,6 +136,8 @@ public final class AgentFootprint {
     private long scrapeErrors;
     private long lastBytes;
     private long maxScrapeNanos;
+    private long[] steadyScrapeNanos = new long[64];
+    private int steadyScrapes;
     private JvmNumbers jvm = JvmNumbers.NONE;
 
     Run(long pid, ProcessUsage atReady) {
@@ -145,15 +148,23 @@ public final class AgentFootprint {
       this.maxRssKib = atReady.rssKib();
     }
 
-    void scrape(HttpClient http, HttpRequest request) throws InterruptedException {
+    /** One scrape, as Prometheus makes it; its latency counts when {@code steady}. */
+    void scrape(HttpClient http, HttpRequest request, boolean steady) throws InterruptedException {
       long start = System.nanoTime();
       try {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        maxScrapeNanos = Math.max(maxScrapeNanos, System.nanoTime() - start);
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        long latency = System.nanoTime() - start;
+        maxScrapeNanos = Math.max(maxScrapeNanos, latency);
         if (response.statusCode() == 200) {
           scrapes++;
-          lastBytes = response.body().length();
-          jvm = JvmNumbers.parse(response.body()).orElse(jvm);
+          lastBytes = response.body().length;
+          jvm = JvmNumbers.parse(new String(response.body(), StandardCharsets.UTF_8)).orElse(jvm);
+          if (steady) {
+            if (steadyScrapes == steadyScrapeNanos.length) {
+              steadyScrapeNanos = Arrays.copyOf(steadyScrapeNanos, steadyScrapes * 2);
+            }
+            steadyScrapeNanos[steadyScrapes++] = latency;
+          }
         } else {
           scrapeErrors++;
         }
@@ -187,6 +198,17 @@ public final class AgentFootprint {
       return line;
     }
 
+    /** A quantile of the steady period's scrape latencies, in milliseconds. */
+    private double steadyLatency(double quantile) {
+      if (steadyScrapes == 0) {
+        return 0;
+      }
+      long[] sorted = Arrays.copyOf(steadyScrapeNanos, steadyScrapes);
+      Arrays.sort(sorted);
+      int index = (int) Math.ceil(quantile * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+
     String table(double startupMs, double minutes) {
       ProcessUsage steady = steadyStart == null ? atReady : steadyStart;
       return String.format(
@@ -202,7 +224,8 @@ public final class AgentFootprint {
               + "| heap used / committed at the last scrape (MiB) | %.1f / %.1f |%n"
               + "| non-heap used (MiB) | %.1f |%n"
               + "| threads | %d |%n"
-              + "| scrapes (errors), bytes each, slowest (ms) | %d (%d), %d, %.1f |",
+              + "| scrape latency, steady: p50 / p99 / max (ms) | %.2f / %.2f / %.2f |%n"
+              + "| scrapes (errors), bytes each, slowest of all (ms) | %d (%d), %d, %.1f |",
           startupMs,
           atReady.rssMib(),
           minutes,
@@ -215,6 +238,9 @@ public final class AgentFootprint {
           jvm.heapCommittedBytes() / 1048576.0,
           jvm.nonHeapUsedBytes() / 1048576.0,
           jvm.threads(),
+          steadyLatency(0.50),
+          steadyLatency(0.99),
+          steadyLatency(1.0),
           scrapes,
           scrapeErrors,
           lastBytes,
