@@ -93,7 +93,7 @@ public final class NodeServices implements AutoCloseable {
                 new MetricsExporter(
                     exporterConfig,
                     nvml,
-                    () -> inventory.current().orElseThrow(),
+                    () -> inventory.current().orElse(null),
                     assignments,
                     () -> exporterHealth(health.current()),
                     () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
