@@ -161,7 +161,7 @@ public final class FakeKubelet implements AutoCloseable {
         response.onError(Status.UNAVAILABLE.withDescription("not ready").asRuntimeException());
         return;
       }
-      registrations.add(new Registration(request, System.nanoTime(), servedIncarnation));
+      long registeredAt = System.nanoTime();
       // Like the kubelet's goroutine: the stream must outlive this Register call's context.
       PluginClient client;
       Context outer = Context.ROOT.attach();
@@ -174,6 +174,9 @@ public final class FakeKubelet implements AutoCloseable {
       if (previous != null) {
         previous.close();
       }
+      // Recorded only once the client is in place, so a test that saw the registration never
+      // gets the previous registration's client from plugin().
+      registrations.add(new Registration(request, registeredAt, servedIncarnation));
       response.onNext(Empty.getDefaultInstance());
       response.onCompleted();
     }
