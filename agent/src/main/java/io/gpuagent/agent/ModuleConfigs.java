@@ -11,7 +11,6 @@ import io.gpuagent.exporter.counters.CountersFileException;
 import io.gpuagent.health.HealthConfig;
 import io.gpuagent.health.HealthReason;
 import io.gpuagent.health.ProbeMode;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,19 +23,19 @@ final class ModuleConfigs {
 
   static DevicePluginConfig devicePlugin(AgentConfig config) {
     AgentConfig.DevicePlugin plugin = config.devicePlugin();
-    Set<DeviceListStrategy> strategies =
-        plugin.deviceListStrategies().stream()
-            .map(name -> DeviceListStrategy.valueOf(enumName(name)))
-            .collect(Collectors.toSet());
     try {
-      return DevicePluginConfig.defaults()
-          .withPluginDir(plugin.dir())
-          .withMigStrategy(MigStrategy.valueOf(enumName(plugin.migStrategy())))
-          .withDeviceListStrategies(strategies)
-          .withDeviceSpecs(plugin.passDeviceSpecs(), DevicePluginConfig.DEFAULT_MIG_MINORS_FILE)
-          .withDriverCapabilities(plugin.driverCapabilities())
-          .withPreStartRequired(plugin.preStartRequired())
-          .withResourceNames(plugin.resourcePrefix(), plugin.resourceRenames());
+      return new DevicePluginConfig(
+          plugin.dir(),
+          MigStrategy.parse(plugin.migStrategy()),
+          plugin.deviceListStrategies().stream()
+              .map(DeviceListStrategy::parse)
+              .collect(Collectors.toSet()),
+          plugin.passDeviceSpecs(),
+          plugin.driverCapabilities(),
+          plugin.preStartRequired(),
+          plugin.resourcePrefix(),
+          plugin.resourceRenames(),
+          DevicePluginConfig.DEFAULT_MIG_MINORS_FILE);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("devicePlugin: " + e.getMessage());
     }
@@ -60,25 +59,17 @@ final class ModuleConfigs {
   static HealthConfig health(AgentConfig config) {
     AgentConfig.Health health = config.health();
     try {
-      return HealthConfig.defaults()
-          .withInterval(health.interval())
-          .withProbeMode(ProbeMode.fromWord(health.probeMode()))
-          .withProbeInterval(health.probeInterval())
-          .withProbeDeadline(health.probeDeadline())
-          .withPassesToRecover(health.recoveryPasses())
-          .withIgnoredXids(Set.copyOf(health.ignoredXids()))
-          .withStickyReasons(
-              health.stickyReasons().stream()
-                  .map(HealthReason::fromLabel)
-                  .collect(Collectors.toSet()))
-          .withMemoryTestMib(health.probeMemoryMiB());
+      return new HealthConfig(
+          health.interval(),
+          ProbeMode.fromWord(health.probeMode()),
+          health.probeInterval(),
+          health.probeDeadline(),
+          health.recoveryPasses(),
+          Set.copyOf(health.ignoredXids()),
+          health.stickyReasons().stream().map(HealthReason::fromLabel).collect(Collectors.toSet()),
+          health.probeMemoryMiB());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("health: " + e.getMessage());
     }
-  }
-
-  /** {@code volume-mounts} → {@code VOLUME_MOUNTS}. */
-  private static String enumName(String configValue) {
-    return configValue.replace('-', '_').toUpperCase(Locale.ROOT);
   }
 }
