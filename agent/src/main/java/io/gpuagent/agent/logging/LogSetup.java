@@ -3,12 +3,12 @@ package io.gpuagent.agent.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.Layout;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.encoder.Encoder;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -18,6 +18,30 @@ public final class LogSetup {
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg %kvp%n";
 
   private LogSetup() {}
+
+  /**
+   * Logback's own JSON encoder: one object per line with the level, thread, logger, the message and
+   * the event's key-value pairs as fields ({@code kvpList}); no sequence numbers or logger-context
+   * noise.
+   */
+  private static Encoder<ILoggingEvent> jsonEncoder() {
+    JsonEncoder json = new JsonEncoder();
+    json.setWithSequenceNumber(false);
+    json.setWithNanoseconds(false);
+    json.setWithContext(false);
+    json.setWithMDC(false);
+    json.setWithArguments(false);
+    json.setWithMessage(false);
+    json.setWithFormattedMessage(true);
+    return json;
+  }
+
+  /** {@code time level logger [thread] message key=value…}. */
+  private static Encoder<ILoggingEvent> textEncoder() {
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setPattern(TEXT_PATTERN);
+    return text;
+  }
 
   public static void apply(String format, String level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -31,19 +55,8 @@ public final class LogSetup {
     propagator.setResetJUL(true);
     context.addListener(propagator);
     propagator.start();
-    Layout<ILoggingEvent> layout;
-    if ("json".equals(format)) {
-      layout = new JsonLineLayout();
-    } else {
-      PatternLayout pattern = new PatternLayout();
-      pattern.setPattern(TEXT_PATTERN);
-      layout = pattern;
-    }
-    layout.setContext(context);
-    layout.start();
-    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    Encoder<ILoggingEvent> encoder = "json".equals(format) ? jsonEncoder() : textEncoder();
     encoder.setContext(context);
-    encoder.setLayout(layout);
     encoder.start();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
