@@ -41,6 +41,9 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
   private final String uuid;
   private final int index;
 
+  /** Set once the driver refused the all-links NVLink scope: ask per link from then on. */
+  private volatile boolean perLinkOnly;
+
   DeviceHandle(JnaNvml nvml, Pointer handle, String uuid, int index, boolean mig) {
     this.nvml = nvml;
     this.handle = handle;
@@ -94,6 +97,19 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
   @Override
   public Optional<NvLinkThroughput> nvLinkThroughput(int link) {
     return NvLinkQueries.throughput(functions(), handle, link);
+  }
+
+  @Override
+  public Optional<NvLinkThroughput> nvLinkThroughputTotal() {
+    if (!perLinkOnly) {
+      Optional<NvLinkThroughput> total = NvLinkQueries.throughputAllLinks(functions(), handle);
+      if (total.isPresent()) {
+        return total;
+      }
+      // An older driver, or no NVLink (a PCIe part, MIG mode): per-link answers right in both.
+      perLinkOnly = true;
+    }
+    return NvLinkThroughput.sumPerLink(this);
   }
 
   // ---- processes -----------------------------------------------------------------------------
