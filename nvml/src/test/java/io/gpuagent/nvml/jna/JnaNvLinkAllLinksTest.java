@@ -8,6 +8,8 @@ import io.gpuagent.nvml.NvmlReturn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** NVLink counters of all links in one field-values call, and the per-link fallback. */
 class JnaNvLinkAllLinksTest {
@@ -63,10 +65,13 @@ class JnaNvLinkAllLinksTest {
     assertThat(fake.fake_nvml_calls(FIELD_VALUES) - second).isEqualTo(NvmlDevice.MAX_NVLINKS);
   }
 
-  @Test
-  void notSupportedForTheAllLinksScopeFallsBackToo() {
+  @ParameterizedTest
+  @EnumSource(
+      value = NvmlReturn.class,
+      names = {"NOT_SUPPORTED", "NO_PERMISSION", "UNKNOWN"})
+  void anyOtherRefusalOfTheAllLinksScopeFallsBackToo(NvmlReturn refusal) {
     NvLinkThroughput expected = perLinkSum();
-    fake.fake_nvml_refuse_all_links_scope(NvmlReturn.NOT_SUPPORTED.code());
+    fake.fake_nvml_refuse_all_links_scope(refusal.code());
 
     assertThat(gpu.nvLinkThroughputTotal()).contains(expected);
   }
