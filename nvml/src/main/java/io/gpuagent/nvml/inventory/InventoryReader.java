@@ -18,7 +18,11 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads an {@link Inventory} from NVML. A GPU that is lost while reading is listed as lost. */
+/**
+ * Reads an {@link Inventory} from NVML, NUMA nodes from sysfs. A GPU that is lost while reading is
+ * listed as lost; a MIG GPU whose instances need privilege the agent lacks stays, its MIG devices
+ * unknown and the reason among the inventory's problems.
+ */
 public final class InventoryReader {
   private static final Logger LOG = LoggerFactory.getLogger(InventoryReader.class);
 
