@@ -48,11 +48,57 @@ unsigned fake_nvml_calls(const char *function) {
     return calls;
 }
 
+#define MAX_REFUSALS 8
+static struct {
+    char function[64];
+    nvmlReturn_t rc;
+} refusals[MAX_REFUSALS];
+
+/*
+ * Makes an exported function answer rc without doing anything, as a driver refuses a call (e.g.
+ * NO_PERMISSION without /dev/nvidia-caps, NOT_SUPPORTED on x86); SUCCESS lifts the refusal.
+ */
+int fake_nvml_refuse(const char *function, int rc) {
+    pthread_mutex_lock(&trace_lock);
+    int free_slot = -1;
+    int done = 0;
+    for (int i = 0; i < MAX_REFUSALS && !done; i++) {
+        if (strcmp(refusals[i].function, function) == 0) {
+            refusals[i].rc = rc;
+            done = 1;
+        } else if (free_slot < 0 && refusals[i].function[0] == '\0') {
+            free_slot = i;
+        }
+    }
+    if (!done && free_slot >= 0 && strlen(function) < sizeof refusals[0].function) {
+        strcpy(refusals[free_slot].function, function);
+        refusals[free_slot].rc = rc;
+        done = 1;
+    }
+    pthread_mutex_unlock(&trace_lock);
+    return done ? NVML_SUCCESS : NVML_ERROR_INSUFFICIENT_SIZE;
+}
+
+nvmlReturn_t fake_refusal(const char *function) {
+    nvmlReturn_t rc = NVML_SUCCESS;
+    pthread_mutex_lock(&trace_lock);
+    for (int i = 0; i < MAX_REFUSALS; i++) {
+        if (strcmp(refusals[i].function, function) == 0) {
+            rc = refusals[i].rc;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&trace_lock);
+    return rc;
+}
+
 static void reset_all(void) {
     init_count = 0;
     for (int i = 0; i < MAX_TRACED; i++) {
         traced[i].calls = 0;
     }
+    memset(refusals, 0, sizeof refusals);
+    fake_nvlink_reset();
     fake_mig_reset();
     fake_activity_reset();
     fake_events_reset();

@@ -64,7 +64,19 @@ extern struct nvmlDevice_st fake_gpus[FAKE_GPU_COUNT];
 
 /* Counts a call of an exported function, for tests that check which path a binding took. */
 void fake_trace(const char *function);
-#define TRACE() fake_trace(__func__)
+
+/* What a test told an exported function to answer instead of its work; SUCCESS when nothing. */
+nvmlReturn_t fake_refusal(const char *function);
+
+/* Every exported function starts with this: the call is counted, then answers a refusal if set. */
+#define TRACE()                                                                          \
+    do {                                                                                 \
+        fake_trace(__func__);                                                            \
+        nvmlReturn_t refusal_ = fake_refusal(__func__);                                  \
+        if (refusal_ != NVML_SUCCESS) {                                                  \
+            return refusal_;                                                             \
+        }                                                                                \
+    } while (0)
 
 /* UNINITIALIZED before nvmlInit_v2. */
 nvmlReturn_t fake_check_init(void);
@@ -81,6 +93,9 @@ nvmlReturn_t fake_begin_any(nvmlDevice_t device, const void *out);
 nvmlReturn_t fake_begin(nvmlDevice_t device, unsigned feature, const void *out);
 
 nvmlReturn_t fake_copy_string(const char *value, char *buffer, unsigned length);
+
+/* fake_nvml_telemetry.c */
+void fake_nvlink_reset(void);
 
 /* fake_nvml_mig.c: MIG mode, the initial layout and MIG devices. */
 extern unsigned fake_mig_current[FAKE_GPU_COUNT];

@@ -250,6 +250,26 @@ nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(nvmlDevice_t device, unsigned l
     return NVML_SUCCESS;
 }
 
+/* nvml.h: "A scopeId of UINT_MAX returns aggregate value summed up across all links". */
+#define ALL_LINKS 0xFFFFFFFFu
+
+/* What the all-links scope answers per field: SUCCESS as current drivers, or an older refusal. */
+static nvmlReturn_t all_links_refusal = NVML_SUCCESS;
+
+/* Makes NVLink throughput fields refuse the all-links scope with rc (SUCCESS: accept it again). */
+void fake_nvml_refuse_all_links_scope(int rc) {
+    all_links_refusal = rc;
+}
+
+void fake_nvlink_reset(void) {
+    all_links_refusal = NVML_SUCCESS;
+}
+
+/* Each link's TX (138) and RX (139) data counter, in KiB, recognisable per link. */
+static unsigned long long link_counter(unsigned field_id, unsigned link) {
+    return (field_id == 138 ? 0x7100000000ULL : 0x7200000000ULL) + 0x1000ULL * link + 0x10;
+}
+
 static void field_value(nvmlDevice_t device, nvmlFieldValue_t *value) {
     const struct gpu_values *v = &fake_values[device->index];
     value->timestamp = 0x5555555555LL;
@@ -258,11 +278,19 @@ static void field_value(nvmlDevice_t device, nvmlFieldValue_t *value) {
         value->nvmlReturn = (v->features & F_MEMORY_TEMP) ? NVML_SUCCESS : NVML_ERROR_NOT_SUPPORTED;
         value->valueType = 1;
         value->value.uiVal = v->memory_temperature;
+    } else if ((value->fieldId == 138 || value->fieldId == 139) && value->scopeId == ALL_LINKS) {
+        value->nvmlReturn = all_links_refusal != NVML_SUCCESS
+                                ? all_links_refusal
+                                : fake_begin(device, F_NVLINK, value);
+        value->valueType = 3;
+        value->value.ullVal = 0;
+        for (unsigned link = 0; link < v->nvlinks; link++) {
+            value->value.ullVal += link_counter(value->fieldId, link);
+        }
     } else if (value->fieldId == 138 || value->fieldId == 139) {
         value->nvmlReturn = link_of(device, value->scopeId, value);
         value->valueType = 3;
-        value->value.ullVal = (value->fieldId == 138 ? 0x7100000000ULL : 0x7200000000ULL) +
-                              0x1000ULL * value->scopeId + 0x10;
+        value->value.ullVal = link_counter(value->fieldId, value->scopeId);
     } else {
         value->nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
     }

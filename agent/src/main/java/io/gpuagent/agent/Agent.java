@@ -8,6 +8,7 @@ import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.inventory.PciSysfs;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -45,7 +46,9 @@ public final class Agent implements AutoCloseable {
   private Agent(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
     this.config = config;
     this.nvml = nvml;
-    this.inventory = new NodeInventory(new InventoryReader(nvml, Clock.systemUTC()));
+    // NUMA nodes from the host's sysfs (a simulated node keeps its profile's).
+    this.inventory =
+        new NodeInventory(new InventoryReader(nvml, Clock.systemUTC(), PciSysfs.DEFAULT_ROOT));
     // Module configuration errors surface here, before a thread or socket exists.
     this.services =
         NodeServices.create(

@@ -35,7 +35,8 @@ final class ModuleConfigs {
           plugin.preStartRequired(),
           plugin.resourcePrefix(),
           plugin.resourceRenames(),
-          DevicePluginConfig.DEFAULT_MIG_MINORS_FILE);
+          DevicePluginConfig.DEFAULT_MIG_MINORS_FILE,
+          plugin.driverRoot());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("devicePlugin: " + e.getMessage());
     }

@@ -4,11 +4,14 @@ import io.gpuagent.deviceplugin.v1beta1.CDIDevice;
 import io.gpuagent.deviceplugin.v1beta1.ContainerAllocateResponse;
 import io.gpuagent.deviceplugin.v1beta1.DeviceSpec;
 import io.gpuagent.deviceplugin.v1beta1.Mount;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -34,9 +37,16 @@ final class ContainerAllocation {
       List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools");
 
   private final DevicePluginConfig config;
+  private final Predicate<Path> exists;
 
   ContainerAllocation(DevicePluginConfig config) {
+    this(config, Files::exists);
+  }
+
+  /** {@code exists} tells which host paths are there (the file system; tests fake it). */
+  ContainerAllocation(DevicePluginConfig config, Predicate<Path> exists) {
     this.config = config;
+    this.exists = exists;
   }
 
   ContainerAllocateResponse answer(
@@ -67,16 +77,28 @@ final class ContainerAllocation {
     }
     config.driverCapabilities().ifPresent(value -> answer.putEnvs(DRIVER_CAPABILITIES, value));
     if (config.passDeviceSpecs()) {
-      deviceNodes(devices, capabilities)
-          .forEach(
-              path ->
-                  answer.addDevices(
-                      DeviceSpec.newBuilder()
-                          .setContainerPath(path)
-                          .setHostPath(path)
-                          .setPermissions("rw")));
+      Path hostRoot = hostDeviceRoot();
+      for (String path : deviceNodes(devices, capabilities)) {
+        Path host = hostRoot.resolve(path.substring(1));
+        // The UVM nodes appear only once the module is used; a missing node fails the container.
+        if (exists.test(host)) {
+          answer.addDevices(
+              DeviceSpec.newBuilder()
+                  .setContainerPath(path)
+                  .setHostPath(host.toString())
+                  .setPermissions("rw"));
+        }
+      }
     }
     return answer.build();
+  }
+
+  /**
+   * The driver root when it has its own {@code dev} (the GPU operator's driver container), else /.
+   */
+  private Path hostDeviceRoot() {
+    Path root = config.driverRoot();
+    return exists.test(root.resolve("dev")) ? root : DevicePluginConfig.DEFAULT_DRIVER_ROOT;
   }
 
   static String cdiName(String id) {

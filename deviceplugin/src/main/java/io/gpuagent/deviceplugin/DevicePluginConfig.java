@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * @param resourcePrefix the resource names' domain, e.g. {@code nvidia.com}
  * @param resourceRenames default short name (e.g. {@code gpu}, {@code mig-1g.10gb}) to a new one
  * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
+ * @param driverRoot where the driver's files are on the host ({@code /}, or e.g. {@code
+ *     /run/nvidia/driver} with the GPU operator): device specs name host nodes under its {@code
+ *     dev} when that exists
  */
 public record DevicePluginConfig(
     Path pluginDir,
@@ -30,10 +33,12 @@ public record DevicePluginConfig(
     boolean preStartRequired,
     String resourcePrefix,
     Map<String, String> resourceRenames,
-    Path migMinorsFile) {
+    Path migMinorsFile,
+    Path driverRoot) {
 
   public static final Path DEFAULT_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
   public static final Path DEFAULT_MIG_MINORS_FILE = Path.of("/proc/driver/nvidia-caps/mig-minors");
+  public static final Path DEFAULT_DRIVER_ROOT = Path.of("/");
 
   /** A DNS subdomain, as the kubelet requires of an extended resource's domain. */
   private static final Pattern DOMAIN =
@@ -51,6 +56,11 @@ public record DevicePluginConfig(
     Objects.requireNonNull(driverCapabilities, "driverCapabilities");
     Objects.requireNonNull(resourcePrefix, "resourcePrefix");
     Objects.requireNonNull(migMinorsFile, "migMinorsFile");
+    Objects.requireNonNull(driverRoot, "driverRoot");
+    if (!driverRoot.isAbsolute()) {
+      throw new IllegalArgumentException(
+          "driverRoot \"" + driverRoot + "\" is not an absolute path");
+    }
     if (deviceListStrategies == null || deviceListStrategies.isEmpty()) {
       throw new IllegalArgumentException("deviceListStrategies must name at least one strategy");
     }
@@ -93,7 +103,8 @@ public record DevicePluginConfig(
         false,
         "nvidia.com",
         Map.of(),
-        DEFAULT_MIG_MINORS_FILE);
+        DEFAULT_MIG_MINORS_FILE,
+        DEFAULT_DRIVER_ROOT);
   }
 
   /** The full resource name for a default short name, after renames: {@code nvidia.com/gpu}. */
@@ -116,7 +127,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
@@ -129,7 +141,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
@@ -142,7 +155,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
@@ -155,7 +169,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        minorsFile);
+        minorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
@@ -168,7 +183,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
@@ -181,7 +197,8 @@ public record DevicePluginConfig(
         required,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
@@ -194,6 +211,21 @@ public record DevicePluginConfig(
         preStartRequired,
         prefix,
         renames,
-        migMinorsFile);
+        migMinorsFile,
+        driverRoot);
+  }
+
+  public DevicePluginConfig withDriverRoot(Path root) {
+    return new DevicePluginConfig(
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        migMinorsFile,
+        root);
   }
 }

@@ -28,7 +28,7 @@ final class ResourcePlanner {
   }
 
   ResourcePlan plan(Inventory inventory, Optional<ResourcePlan> previous) {
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(inventory.problems());
     Map<String, List<PlannedDevice>> byShortName = new LinkedHashMap<>();
     byShortName.put(GPU, new ArrayList<>());
     boolean gpuResourceRefused = false;

@@ -107,14 +107,37 @@ class AllocateTest {
         .containsExactly("nvidia.com/gpu=" + gpus.get(1), "nvidia.com/gpu=" + gpus.get(3));
   }
 
+  /** A driver root holding these {@code /dev} nodes, as the GPU operator's driver container. */
+  private static Path driverRoot(Path under, String... nodes) throws IOException {
+    Path root = under.resolve("driver");
+    for (String node : nodes) {
+      Path file = root.resolve(node.substring(1));
+      Files.createDirectories(file.getParent());
+      Files.createFile(file);
+    }
+    return root;
+  }
+
   @Test
-  void everyStrategyAtOnceWithDriverCapabilitiesAndDeviceSpecs() {
+  void everyStrategyAtOnceWithDriverCapabilitiesAndDeviceSpecs() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    int minor = fixture.node.current().gpus().get(4).minorNumber();
+    Path root =
+        driverRoot(
+            fixture.dir,
+            "/dev/nvidiactl",
+            "/dev/nvidia-uvm",
+            "/dev/nvidia-uvm-tools",
+            "/dev/nvidia" + minor);
     DevicePluginConfig config =
         DevicePluginConfig.defaults()
             .withDeviceListStrategies(Set.of(DeviceListStrategy.values()))
             .withDriverCapabilities(Optional.of("compute,utility"))
-            .withDeviceSpecs(true, DevicePluginConfig.DEFAULT_MIG_MINORS_FILE);
-    PluginClient plugin = start("h100x8", config, "nvidia.com/gpu");
+            .withDeviceSpecs(true, DevicePluginConfig.DEFAULT_MIG_MINORS_FILE)
+            .withDriverRoot(root);
+    service = fixture.start(config);
+    gpus = fixture.node.current().gpus().stream().map(Gpu::uuid).toList();
+    PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
 
     ContainerAllocateResponse answer = only(plugin, List.of(gpus.get(4)));
 
@@ -124,17 +147,44 @@ class AllocateTest {
     assertThat(answer.getMountsCount()).isEqualTo(1);
     assertThat(answer.getAnnotationsCount()).isEqualTo(1);
     assertThat(answer.getCdiDevicesCount()).isEqualTo(1);
-    int minor = fixture.node.current().gpus().get(4).minorNumber();
     assertThat(answer.getDevicesList())
-        .extracting(DeviceSpec::getHostPath)
+        .extracting(DeviceSpec::getContainerPath)
         .containsExactly(
             "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia" + minor);
     assertThat(answer.getDevicesList())
         .allSatisfy(
             spec -> {
-              assertThat(spec.getContainerPath()).isEqualTo(spec.getHostPath());
+              assertThat(spec.getHostPath()).isEqualTo(root + spec.getContainerPath());
               assertThat(spec.getPermissions()).isEqualTo("rw");
             });
+  }
+
+  @Test
+  void deviceSpecsLeaveOutNodesTheHostHasNotCreated() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    int minor = fixture.node.current().gpus().get(0).minorNumber();
+    // No UVM nodes yet: the driver creates them when CUDA first uses the UVM module.
+    Path root = driverRoot(fixture.dir, "/dev/nvidiactl", "/dev/nvidia" + minor);
+    service =
+        fixture.start(
+            DevicePluginConfig.defaults()
+                .withDeviceSpecs(true, DevicePluginConfig.DEFAULT_MIG_MINORS_FILE)
+                .withDriverRoot(root));
+    String gpu0 = fixture.node.current().gpus().get(0).uuid();
+
+    ContainerAllocateResponse answer =
+        only(fixture.kubelet.plugin("nvidia.com/gpu"), List.of(gpu0));
+    assertThat(answer.getDevicesList())
+        .extracting(DeviceSpec::getContainerPath, DeviceSpec::getHostPath)
+        .containsExactly(
+            tuple("/dev/nvidiactl", root + "/dev/nvidiactl"),
+            tuple("/dev/nvidia" + minor, root + "/dev/nvidia" + minor));
+
+    driverRoot(fixture.dir, "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools");
+    assertThat(only(fixture.kubelet.plugin("nvidia.com/gpu"), List.of(gpu0)).getDevicesList())
+        .extracting(DeviceSpec::getContainerPath)
+        .containsExactly(
+            "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia" + minor);
   }
 
   @Test
@@ -161,17 +211,27 @@ class AllocateTest {
             + "/ci"
             + large.computeInstanceId()
             + "/access 22\n");
+    Path root =
+        driverRoot(
+            fixture.dir,
+            "/dev/nvidiactl",
+            "/dev/nvidia-uvm",
+            "/dev/nvidia-uvm-tools",
+            "/dev/nvidia" + gpu0.minorNumber(),
+            "/dev/nvidia-caps/nvidia-cap21",
+            "/dev/nvidia-caps/nvidia-cap22");
     fixture.start(
         DevicePluginConfig.defaults()
             .withMigStrategy(MigStrategy.MIXED)
-            .withDeviceSpecs(true, minors));
+            .withDeviceSpecs(true, minors)
+            .withDriverRoot(root));
     PluginClient plugin = fixture.kubelet.plugin("nvidia.com/mig-3g.40gb");
 
     ContainerAllocateResponse answer = only(plugin, List.of(large.uuid()));
 
     assertThat(answer.getEnvsMap()).containsEntry("NVIDIA_VISIBLE_DEVICES", large.uuid());
     assertThat(answer.getDevicesList())
-        .extracting(DeviceSpec::getHostPath)
+        .extracting(DeviceSpec::getContainerPath)
         .containsExactly(
             "/dev/nvidiactl",
             "/dev/nvidia-uvm",

@@ -3,6 +3,7 @@ package io.gpuagent.deviceplugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,7 @@ class DevicePluginConfigTest {
     assertThat(config.migStrategy()).isEqualTo(MigStrategy.NONE);
     assertThat(config.deviceListStrategies()).containsExactly(DeviceListStrategy.ENVVAR);
     assertThat(config.passDeviceSpecs()).isFalse();
+    assertThat(config.driverRoot()).hasToString("/");
     assertThat(config.resourceName("gpu")).isEqualTo("nvidia.com/gpu");
   }
 
@@ -52,5 +54,7 @@ class DevicePluginConfigTest {
         .hasMessageStartingWith("resourceRenames: \"gpu\" -> \"a/b\" is not a resource name");
     assertThatThrownBy(() -> config.withDriverCapabilities(Optional.of("compute utility")))
         .hasMessageStartingWith("driverCapabilities \"compute utility\"");
+    assertThatThrownBy(() -> config.withDriverRoot(Path.of("run/nvidia/driver")))
+        .hasMessage("driverRoot \"run/nvidia/driver\" is not an absolute path");
   }
 }

@@ -114,6 +114,14 @@ public interface NvmlDevice {
   /** Data throughput counters of one link, in KiB since the driver loaded. */
   Optional<NvLinkThroughput> nvLinkThroughput(int link);
 
+  /**
+   * Data throughput counters summed over every link, in KiB since the driver loaded; empty without
+   * NVLink. One call where the driver takes the all-links scope, else one per link.
+   */
+  default Optional<NvLinkThroughput> nvLinkThroughputTotal() {
+    return NvLinkThroughput.sumPerLink(this);
+  }
+
   // ---- processes -----------------------------------------------------------------------------
 
   /** {@code nvmlDeviceGetComputeRunningProcesses_v3}. */

@@ -41,7 +41,8 @@ public record AgentConfig(
       Optional<String> driverCapabilities,
       boolean preStartRequired,
       String resourcePrefix,
-      Map<String, String> resourceRenames) {
+      Map<String, String> resourceRenames,
+      Path driverRoot) {
 
     public DevicePlugin disabled() {
       return new DevicePlugin(
@@ -53,7 +54,8 @@ public record AgentConfig(
           driverCapabilities,
           preStartRequired,
           resourcePrefix,
-          resourceRenames);
+          resourceRenames,
+          driverRoot);
     }
   }
 
@@ -117,7 +119,8 @@ public record AgentConfig(
             v.text(ConfigSchema.DEVICE_PLUGIN_DRIVER_CAPABILITIES),
             v.get(ConfigSchema.DEVICE_PLUGIN_PRE_START_REQUIRED),
             v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_PREFIX),
-            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_RENAMES)),
+            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_RENAMES),
+            Path.of(v.get(ConfigSchema.DEVICE_PLUGIN_DRIVER_ROOT))),
         new PodResources(
             v.get(ConfigSchema.POD_RESOURCES_ENABLED),
             Path.of(v.get(ConfigSchema.POD_RESOURCES_SOCKET)),

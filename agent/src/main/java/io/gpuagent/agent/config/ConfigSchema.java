@@ -145,6 +145,13 @@ public final class ConfigSchema {
           new ValueType.Flag(),
           Optional.of(false),
           "Also return /dev/nvidia* device specs from Allocate.");
+  public static final ConfigKey<String> DEVICE_PLUGIN_DRIVER_ROOT =
+      new ConfigKey<>(
+          "devicePlugin.driverRoot",
+          new ValueType.Text(false),
+          Optional.of("/"),
+          "Where the driver is on the host (e.g. `/run/nvidia/driver`); device specs name host nodes"
+              + " under its `dev` when that exists.");
   public static final ConfigKey<String> DEVICE_PLUGIN_DRIVER_CAPABILITIES =
       new ConfigKey<>(
           "devicePlugin.driverCapabilities",
@@ -285,6 +292,7 @@ public final class ConfigSchema {
           DEVICE_PLUGIN_MIG_STRATEGY,
           DEVICE_PLUGIN_DEVICE_LIST_STRATEGY,
           DEVICE_PLUGIN_PASS_DEVICE_SPECS,
+          DEVICE_PLUGIN_DRIVER_ROOT,
           DEVICE_PLUGIN_DRIVER_CAPABILITIES,
           DEVICE_PLUGIN_PRE_START_REQUIRED,
           DEVICE_PLUGIN_RESOURCE_PREFIX,

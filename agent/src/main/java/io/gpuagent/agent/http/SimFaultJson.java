@@ -22,17 +22,19 @@ import java.util.TreeSet;
 final class SimFaultJson {
   /** The fields each fault kind takes besides {@code device} and {@code fault}. */
   private static final Map<String, Set<String>> FIELDS =
-      Map.of(
-          "xid", Set.of("xid"),
-          "ecc", Set.of("corrected", "uncorrected"),
-          "row-remap-pending", Set.of(),
-          "row-remap-failure", Set.of(),
-          "lost", Set.of(),
-          "latency", Set.of("delayMs"),
-          "process", Set.of("pid", "usedMemoryBytes", "smPercent"),
-          "bad-memory", Set.of("mismatches"),
-          "hung-kernel", Set.of(),
-          "slow-kernel", Set.of("delayMs"));
+      Map.ofEntries(
+          Map.entry("xid", Set.of("xid")),
+          Map.entry("ecc", Set.of("corrected", "uncorrected")),
+          Map.entry("row-remap-pending", Set.of()),
+          Map.entry("row-remap-failure", Set.of()),
+          Map.entry("lost", Set.of()),
+          Map.entry("latency", Set.of("delayMs")),
+          Map.entry("process", Set.of("pid", "usedMemoryBytes", "smPercent")),
+          Map.entry("bad-memory", Set.of("mismatches")),
+          Map.entry("hung-kernel", Set.of()),
+          Map.entry("slow-kernel", Set.of("delayMs")),
+          Map.entry("unprivileged", Set.of()),
+          Map.entry("no-all-links-scope", Set.of()));
 
   /** A parsed request: the device as the user named it, and the fault. */
   record Request(Object device, SimFault fault) {}
@@ -85,6 +87,8 @@ final class SimFaultJson {
           case "hung-kernel" -> new SimFault.HungKernel();
           case "slow-kernel" ->
               new SimFault.SlowKernel(Duration.ofMillis(requiredLong(body, "delayMs")));
+          case "unprivileged" -> new SimFault.Unprivileged();
+          case "no-all-links-scope" -> new SimFault.NoAllLinksScope();
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
         };
     return new Request(device, fault);

@@ -267,6 +267,7 @@ class ConfigLoaderTest {
               migStrategy: mixed
               deviceListStrategy: [envvar, cdi-cri]
               passDeviceSpecs: true
+              driverRoot: /run/nvidia/driver
               resourceRenames:
                 gpu: gpu-h100
                 mig-1g.10gb: small
@@ -282,6 +283,9 @@ class ConfigLoaderTest {
         .containsEntry("gpu", "gpu-h100")
         .containsEntry("mig-1g.10gb", "small");
     assertThat(plugin.dir()).isEqualTo(Path.of("/var/lib/kubelet/device-plugins"));
+    assertThat(plugin.driverRoot()).isEqualTo(Path.of("/run/nvidia/driver"));
+    assertThat(loader(Map.of()).load(Optional.empty(), List.of()).devicePlugin().driverRoot())
+        .isEqualTo(Path.of("/"));
   }
 
   @Test

@@ -104,19 +104,9 @@ final class DeviceReader {
     if (rates.isEmpty()) {
       return Optional.empty();
     }
-    long totalKiB = 0;
-    boolean anyLink = false;
-    for (int link = 0; link < NvmlDevice.MAX_NVLINKS; link++) {
-      final int index = link;
-      Optional<NvLinkThroughput> throughput = read(d -> d.nvLinkThroughput(index));
-      if (throughput.isPresent()) {
-        anyLink = true;
-        totalKiB += throughput.get().txKiB() + throughput.get().rxKiB();
-      }
-    }
-    return anyLink
-        ? rates.get().nvLinkMegabytesPerSecond(totalKiB, clock.instant())
-        : Optional.empty();
+    Optional<NvLinkThroughput> total = read(NvmlDevice::nvLinkThroughputTotal);
+    return total.flatMap(
+        kib -> rates.get().nvLinkMegabytesPerSecond(kib.txKiB() + kib.rxKiB(), clock.instant()));
   }
 
   /** Memory of the device's compute processes; empty when NVML does not say for any of them. */

@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * What the node has, read once from NVML and then shared read-only: the GPUs that answer, their MIG
- * devices, and the GPUs that were lost while reading. Rebuilt as a whole on any change.
+ * devices, and the GPUs that were lost while reading. Rebuilt as a whole on any change. {@code
+ * problems} are what kept part of a GPU from being read (e.g. MIG devices without privilege), one
+ * sentence each naming the GPU and what is needed.
  */
 public record Inventory(
     String driverVersion,
@@ -14,11 +16,24 @@ public record Inventory(
     int cudaDriverVersion,
     List<Gpu> gpus,
     List<LostGpu> lostGpus,
-    Instant builtAt) {
+    Instant builtAt,
+    List<String> problems) {
 
   public Inventory {
     gpus = List.copyOf(gpus);
     lostGpus = List.copyOf(lostGpus);
+    problems = List.copyOf(problems);
+  }
+
+  /** An inventory read without problems. */
+  public Inventory(
+      String driverVersion,
+      String nvmlVersion,
+      int cudaDriverVersion,
+      List<Gpu> gpus,
+      List<LostGpu> lostGpus,
+      Instant builtAt) {
+    this(driverVersion, nvmlVersion, cudaDriverVersion, gpus, lostGpus, builtAt, List.of());
   }
 
   /** The GPU or MIG device with this UUID, whichever it is. */

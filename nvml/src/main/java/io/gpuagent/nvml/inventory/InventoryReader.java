@@ -9,6 +9,8 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PciInfo;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +18,39 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads an {@link Inventory} from NVML. A GPU that is lost while reading is listed as lost. */
+/**
+ * Reads an {@link Inventory} from NVML, NUMA nodes from sysfs. A GPU that is lost while reading is
+ * listed as lost; a MIG GPU whose instances need privilege the agent lacks stays, its MIG devices
+ * unknown and the reason among the inventory's problems.
+ */
 public final class InventoryReader {
   private static final Logger LOG = LoggerFactory.getLogger(InventoryReader.class);
 
   /** {@code NVML_COMPUTE_INSTANCE_PROFILE_*} indices run 0..7. */
   private static final int COMPUTE_INSTANCE_PROFILE_INDEX_COUNT = 8;
 
+  /** What {@code nvmlDeviceGetGpuInstanceById} and its like need (NVIDIA's MIG user guide). */
+  private static final String MIG_PRIVILEGE =
+      "run the agent privileged or mount the /dev/nvidia-caps nodes into its container";
+
   private final Nvml nvml;
   private final Clock clock;
+  private final Optional<PciSysfs> sysfs;
 
+  /** Reads NUMA nodes from sysfs at {@code /sys}. */
   public InventoryReader(Nvml nvml, Clock clock) {
+    this(nvml, clock, PciSysfs.DEFAULT_ROOT);
+  }
+
+  /**
+   * Reads NUMA nodes from sysfs mounted at {@code sysfsRoot} (a fake tree in tests). A simulated
+   * node's bus ids are not this host's devices, so there its profile's NUMA nodes (NVML) answer.
+   */
+  public InventoryReader(Nvml nvml, Clock clock, Path sysfsRoot) {
     this.nvml = nvml;
     this.clock = clock;
+    this.sysfs =
+        nvml instanceof SimulatedNode ? Optional.empty() : Optional.of(new PciSysfs(sysfsRoot));
   }
 
   public Inventory read() {
@@ -42,6 +64,7 @@ public final class InventoryReader {
   public Inventory read(Optional<Inventory> previous) {
     List<Gpu> gpus = new ArrayList<>();
     List<LostGpu> lost = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     int count = nvml.deviceCount();
     for (int i = 0; i < count; i++) {
       Optional<String> uuid = Optional.empty();
@@ -49,7 +72,7 @@ public final class InventoryReader {
       try {
         NvmlDevice device = nvml.deviceByIndex(i);
         uuid = Optional.of(device.uuid());
-        gpus.add(readGpu(device));
+        gpus.add(readGpu(device, previous, problems));
       } catch (NvmlException e) {
         // One broken GPU must not hide the healthy ones: list it with its error and go on.
         if (uuid.isEmpty()) {
@@ -70,14 +93,35 @@ public final class InventoryReader {
         nvml.cudaDriverVersion(),
         gpus,
         lost,
-        clock.instant());
+        clock.instant(),
+        problems);
   }
 
-  private Gpu readGpu(NvmlDevice device) {
+  private Gpu readGpu(NvmlDevice device, Optional<Inventory> previous, List<String> problems) {
     PciInfo pci = device.pciInfo();
     var migMode = device.migMode();
-    List<MigDevice> migDevices =
-        migMode.map(mode -> mode.current()).orElse(false) ? readMigDevices(device) : List.of();
+    List<MigDevice> migDevices = List.of();
+    if (migMode.map(mode -> mode.current()).orElse(false)) {
+      try {
+        migDevices = readMigDevices(device);
+      } catch (NvmlException e) {
+        if (e.code() != NvmlReturn.NO_PERMISSION) {
+          throw e;
+        }
+        // The GPU itself still answers: keep it served, with its MIG devices unknown.
+        String problem = migUnreadable(device, e);
+        if (previous.map(p -> !p.problems().contains(problem)).orElse(true)) {
+          LOG.error(
+              "event=mig-unreadable index={} uuid={} function={} error={} need=\"{}\"",
+              device.index(),
+              device.uuid(),
+              e.function(),
+              e.code().nvmlName(),
+              MIG_PRIVILEGE);
+        }
+        problems.add(problem);
+      }
+    }
     return new Gpu(
         device.index(),
         device.uuid(),
@@ -89,10 +133,28 @@ public final class InventoryReader {
         pci.pciDeviceId(),
         device.serial(),
         device.minorNumber(),
-        device.numaNode(),
+        numaNode(device, pci),
         device.memoryInfo().totalBytes(),
         migMode,
         migDevices);
+  }
+
+  private static String migUnreadable(NvmlDevice gpu, NvmlException e) {
+    return "GPU "
+        + gpu.uuid()
+        + " is in MIG mode but its MIG devices cannot be read ("
+        + e.function()
+        + ": "
+        + e.code().nvmlName()
+        + "): "
+        + MIG_PRIVILEGE;
+  }
+
+  /** sysfs first; NVML's answer only where sysfs does not know the device. */
+  private Optional<Integer> numaNode(NvmlDevice device, PciInfo pci) {
+    return sysfs.isPresent()
+        ? sysfs.get().numaNode(pci.busId(), device::numaNode)
+        : device.numaNode();
   }
 
   private List<MigDevice> readMigDevices(NvmlDevice gpu) {

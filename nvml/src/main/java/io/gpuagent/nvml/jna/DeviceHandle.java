@@ -16,6 +16,7 @@ import io.gpuagent.nvml.GpuInstanceProfile;
 import io.gpuagent.nvml.MigMode;
 import io.gpuagent.nvml.NvLinkThroughput;
 import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PciInfo;
 import io.gpuagent.nvml.Placement;
@@ -25,12 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The NVML handle of a GPU or MIG device and what is asked through it besides telemetry: NVLink,
  * processes, GPM, MIG partitioning and events. {@link JnaDevice} adds identity and telemetry.
  */
 abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceHandle.class);
 
   /** {@code NVML_DEVICE_UUID_V2_BUFFER_SIZE}. */
   private static final int UUID_SIZE = 96;
@@ -40,6 +44,9 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
   final boolean mig;
   private final String uuid;
   private final int index;
+
+  /** Set once the driver refused the all-links NVLink scope: ask per link from then on. */
+  private volatile boolean perLinkOnly;
 
   DeviceHandle(JnaNvml nvml, Pointer handle, String uuid, int index, boolean mig) {
     this.nvml = nvml;
@@ -94,6 +101,29 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
   @Override
   public Optional<NvLinkThroughput> nvLinkThroughput(int link) {
     return NvLinkQueries.throughput(functions(), handle, link);
+  }
+
+  @Override
+  public Optional<NvLinkThroughput> nvLinkThroughputTotal() {
+    if (!perLinkOnly) {
+      String refusal;
+      try {
+        Optional<NvLinkThroughput> total = NvLinkQueries.throughputAllLinks(functions(), handle);
+        if (total.isPresent()) {
+          return total;
+        }
+        refusal = "NOT_SUPPORTED or INVALID_ARGUMENT";
+      } catch (NvmlException e) {
+        if (e.isDeviceLost()) {
+          throw e;
+        }
+        refusal = e.code().nvmlName();
+      }
+      // An older driver, or no NVLink (a PCIe part, MIG mode): per-link answers right in both.
+      perLinkOnly = true;
+      LOG.debug("event=nvlink-per-link uuid={} all-links-scope={}", uuid, refusal);
+    }
+    return NvLinkThroughput.sumPerLink(this);
   }
 
   // ---- processes -----------------------------------------------------------------------------

@@ -12,6 +12,9 @@ final class FieldValues {
   static final int NVLINK_THROUGHPUT_DATA_TX = 138;
   static final int NVLINK_THROUGHPUT_DATA_RX = 139;
 
+  /** The scope of NVLink counter fields that sums every link ({@code UINT_MAX}, nvml.h). */
+  static final int ALL_LINKS = 0xFFFFFFFF;
+
   private static final String FUNCTION = "nvmlDeviceGetFieldValues";
 
   private FieldValues() {}

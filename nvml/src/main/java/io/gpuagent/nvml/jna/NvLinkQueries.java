@@ -40,6 +40,19 @@ final class NvLinkQueries {
         .map(values -> new NvLinkThroughput(values[0], values[1]));
   }
 
+  /**
+   * Both data counters summed over all links in one driver call: nvml.h's scope {@code UINT_MAX}.
+   * Empty where the driver refuses that scope (NOT_SUPPORTED, INVALID_ARGUMENT) or has no NVLink.
+   */
+  static Optional<NvLinkThroughput> throughputAllLinks(NvmlLibrary functions, Pointer device) {
+    return FieldValues.read(
+            functions,
+            device,
+            new FieldValues.Field(FieldValues.NVLINK_THROUGHPUT_DATA_TX, FieldValues.ALL_LINKS),
+            new FieldValues.Field(FieldValues.NVLINK_THROUGHPUT_DATA_RX, FieldValues.ALL_LINKS))
+        .map(values -> new NvLinkThroughput(values[0], values[1]));
+  }
+
   private static boolean linkExists(String function, int rc) {
     return rc != NvmlCalls.INVALID_ARGUMENT && NvmlCalls.supported(function, rc);
   }

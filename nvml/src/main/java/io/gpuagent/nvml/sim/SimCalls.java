@@ -4,6 +4,7 @@ import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +14,18 @@ import java.util.function.Supplier;
  * SimRefusal} from deep inside reported as this function's NVML error.
  */
 final class SimCalls {
+  /** The MIG calls NVML refuses without privilege (REFERENCE.md, NVIDIA's MIG user guide). */
+  private static final Set<String> PRIVILEGED_MIG_CALLS =
+      Set.of(
+          "nvmlDeviceGetGpuInstanceById",
+          "nvmlDeviceGetGpuInstances",
+          "nvmlGpuInstanceGetComputeInstances",
+          "nvmlDeviceCreateGpuInstance",
+          "nvmlDeviceCreateGpuInstanceWithPlacement",
+          "nvmlGpuInstanceCreateComputeInstance",
+          "nvmlGpuInstanceDestroy",
+          "nvmlComputeInstanceDestroy");
+
   private final Object lock = new Object();
   private final SimFaults faults;
   private volatile boolean initialized;
@@ -28,6 +41,10 @@ final class SimCalls {
       requireInit(function);
       if (gpu.lost()) {
         throw error(function, NvmlReturn.GPU_IS_LOST, gpu.uuid + " has fallen off the bus");
+      }
+      if (PRIVILEGED_MIG_CALLS.contains(function) && faults.has(gpu, SimFault.Unprivileged.class)) {
+        throw error(
+            function, NvmlReturn.NO_PERMISSION, "needs privilege or the /dev/nvidia-caps nodes");
       }
       try {
         return body.get();

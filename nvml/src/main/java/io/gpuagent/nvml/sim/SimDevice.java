@@ -162,6 +162,28 @@ final class SimDevice extends SimHandle {
                 .map(active -> gpu.sensors.nvLinkThroughput(link, now())));
   }
 
+  /** The all-links scope: one field-values call; a driver without it is asked link by link. */
+  @Override
+  public Optional<NvLinkThroughput> nvLinkThroughputTotal() {
+    Optional<NvLinkThroughput> total =
+        call(
+            "nvmlDeviceGetFieldValues",
+            () -> {
+              if (gpu.node.hasFault(gpu, SimFault.NoAllLinksScope.class)) {
+                return Optional.<NvLinkThroughput>empty();
+              }
+              Optional<NvLinkThroughput> sum = Optional.empty();
+              for (int link = 0; link < MAX_NVLINKS; link++) {
+                if (SimTopology.nvLinkActive(gpu, link).orElse(false)) {
+                  NvLinkThroughput one = gpu.sensors.nvLinkThroughput(link, now());
+                  sum = Optional.of(sum.map(one::plus).orElse(one));
+                }
+              }
+              return sum;
+            });
+    return total.isPresent() ? total : NvLinkThroughput.sumPerLink(this);
+  }
+
   @Override
   public List<ProcessUtilization> processUtilization(long sinceMicros) {
     return call("nvmlDeviceGetProcessUtilization", () -> gpu.processUtilization(sinceMicros));

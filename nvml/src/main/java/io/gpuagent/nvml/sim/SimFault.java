@@ -97,6 +97,38 @@ public sealed interface SimFault {
     }
   }
 
+  /**
+   * The agent runs unprivileged, without the {@code /dev/nvidia-caps} nodes: the GPU's MIG calls
+   * that need them (instance lookups, create, destroy) answer NO_PERMISSION, as NVML does.
+   */
+  record Unprivileged() implements SimFault {
+    @Override
+    public String kind() {
+      return "unprivileged";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
+    }
+  }
+
+  /**
+   * A driver older than the all-links scope of NVLink field values ({@code UINT_MAX}): that scope
+   * is refused with INVALID_ARGUMENT, links are read one by one.
+   */
+  record NoAllLinksScope() implements SimFault {
+    @Override
+    public String kind() {
+      return "no-all-links-scope";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of();
+    }
+  }
+
   /** Every NVML call on the device takes this long before answering. */
   record Latency(Duration delay) implements SimFault {
     public Latency {

@@ -56,6 +56,12 @@ final class SimFaults {
     return delay;
   }
 
+  /** Whether a fault of this kind is in force on the GPU itself. */
+  boolean has(SimGpu gpu, Class<? extends SimFault> kind) {
+    return active.stream()
+        .anyMatch(f -> f.deviceUuid().equals(gpu.uuid) && kind.isInstance(f.fault()));
+  }
+
   /** The probe faults on a device and, for a MIG device, on its GPU, in injection order. */
   List<SimFault.ProbeFault> probeFaults(SimDeviceRef target) {
     List<SimFault.ProbeFault> found = new ArrayList<>();
@@ -116,6 +122,9 @@ final class SimFaults {
       gpu.setLost(true);
     } else if (fault instanceof SimFault.Process process) {
       startProcess(target, process);
+    } else if (fault instanceof SimFault.Unprivileged
+        || fault instanceof SimFault.NoAllLinksScope) {
+      requireWholeGpu(target, fault);
     } else if (!(fault instanceof SimFault.Latency || fault instanceof SimFault.ProbeFault)) {
       throw new IllegalArgumentException("unknown fault kind " + fault.kind());
     }

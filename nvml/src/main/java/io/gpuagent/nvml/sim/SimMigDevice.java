@@ -247,4 +247,9 @@ final class SimMigDevice extends SimHandle {
   public Optional<NvLinkThroughput> nvLinkThroughput(int link) {
     return none("nvmlDeviceGetFieldValues");
   }
+
+  @Override
+  public Optional<NvLinkThroughput> nvLinkThroughputTotal() {
+    return none("nvmlDeviceGetFieldValues");
+  }
 }

@@ -253,6 +253,11 @@ public final class SimulatedNode implements Nvml {
     return calls.initialized();
   }
 
+  /** Whether a fault of this kind is on the GPU; for call bodies, which hold the node's lock. */
+  boolean hasFault(SimGpu gpu, Class<? extends SimFault> kind) {
+    return faults.has(gpu, kind);
+  }
+
   SimProfile profile() {
     return profile;
   }

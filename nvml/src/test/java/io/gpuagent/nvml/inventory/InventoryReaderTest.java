@@ -6,12 +6,17 @@ import io.gpuagent.nvml.Placement;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InventoryReaderTest {
   private static final Clock CLOCK =
@@ -105,6 +110,45 @@ class InventoryReaderTest {
             });
     assertThat(after.uuidAt(3)).contains(uuid);
     assertThat(after.knows(uuid)).isTrue();
+  }
+
+  @Test
+  void simulatedGpusKeepTheirProfileNumaNodesWhateverSysfsSays(@TempDir Path sysfs)
+      throws IOException {
+    for (String busId : List.of("0000:18:00.0", "0000:2a:00.0", "0000:3a:00.0")) {
+      Path device = Files.createDirectories(sysfs.resolve("bus/pci/devices").resolve(busId));
+      Files.writeString(device.resolve("numa_node"), "7\n");
+    }
+    node = SimulatedNode.load("h100x8", new SimOptions("node-a", 7, CLOCK));
+    node.init();
+
+    Inventory inventory = new InventoryReader(node, CLOCK, sysfs).read();
+
+    assertThat(inventory.gpus())
+        .extracting(gpu -> gpu.numaNode().orElseThrow())
+        .containsExactly(0, 0, 0, 0, 1, 1, 1, 1);
+  }
+
+  @Test
+  void unprivilegedMigGpuStaysWithItsMigDevicesUnknownAndTheProblemNamed() {
+    Inventory before = read("a100-mig");
+    String uuid = before.gpus().get(0).uuid();
+    node.inject(uuid, new SimFault.Unprivileged());
+
+    Inventory after = new InventoryReader(node, CLOCK).read(Optional.of(before));
+
+    assertThat(after.gpus())
+        .extracting(Gpu::uuid)
+        .containsExactlyElementsOf(before.gpus().stream().map(Gpu::uuid).toList());
+    assertThat(after.lostGpus()).isEmpty();
+    Gpu gpu0 = after.gpus().get(0);
+    assertThat(gpu0.migEnabled()).isTrue();
+    assertThat(gpu0.migDevices()).isEmpty();
+    assertThat(after.gpus().get(1).migDevices()).isNotEmpty();
+    assertThat(after.problems())
+        .singleElement()
+        .asString()
+        .contains(uuid, "NVML_ERROR_NO_PERMISSION", "/dev/nvidia-caps");
   }
 
   @Test

@@ -30,6 +30,12 @@ final class FakeNvml {
 
     int fake_nvml_calls(String function);
 
+    /** Makes an exported NVML function answer {@code rc} (0 lifts it) until the next reset. */
+    int fake_nvml_refuse(String function, int rc);
+
+    /** Makes the NVLink counter fields refuse the all-links scope with {@code rc} (0: accept). */
+    void fake_nvml_refuse_all_links_scope(int rc);
+
     int fake_nvml_queue_event(int gpu, long type, long data, int gpuInstance, int computeInstance);
 
     int fake_nvml_queue_mig_event(int gpu, int slot, long type, long data);

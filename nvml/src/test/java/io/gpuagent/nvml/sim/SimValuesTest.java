@@ -7,6 +7,7 @@ import io.gpuagent.nvml.ClockEventReasons;
 import io.gpuagent.nvml.ClockType;
 import io.gpuagent.nvml.GpmMetric;
 import io.gpuagent.nvml.GpmSample;
+import io.gpuagent.nvml.NvLinkThroughput;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PcieCounter;
@@ -112,6 +113,20 @@ class SimValuesTest {
     assertThat(gpu.nvLinkThroughput(3).orElseThrow().txKiB()).isGreaterThan(tx);
     assertThat(gpu.pcieReplayCounter().orElseThrow()).isGreaterThan(replays);
     assertThat(gpu.pcieThroughputKBps(PcieCounter.TX_BYTES).orElseThrow()).isPositive();
+  }
+
+  @Test
+  void nvLinkTotalIsTheSumOfTheLinksWithOrWithoutTheAllLinksScope() {
+    SimulatedNode node = SimNodes.started("h100x8", clock);
+    NvmlDevice gpu = node.deviceByIndex(2);
+    clock.advanceSeconds(600);
+    NvLinkThroughput perLink = NvLinkThroughput.sumPerLink(gpu).orElseThrow();
+
+    assertThat(gpu.nvLinkThroughputTotal()).contains(perLink);
+    node.inject(gpu.uuid(), new SimFault.NoAllLinksScope());
+    assertThat(gpu.nvLinkThroughputTotal()).contains(perLink);
+    assertThat(SimNodes.started("pcie-mixed", clock).deviceByIndex(0).nvLinkThroughputTotal())
+        .isEmpty();
   }
 
   @Test
