@@ -2,13 +2,10 @@ package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.deviceplugin.DeviceHealth;
-import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
-import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.exporter.MetricsExporter;
 import io.gpuagent.health.DeviceHealthView;
-import io.gpuagent.health.HealthConfig;
 import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
 import io.gpuagent.nvml.Nvml;
@@ -60,8 +57,8 @@ public final class NodeServices implements AutoCloseable {
   }
 
   /**
-   * Builds every enabled module from {@code config} without starting anything, so configuration
-   * mistakes surface before the agent starts.
+   * Builds every enabled module from its configuration (an empty one is switched off) without
+   * starting anything.
    */
   static NodeServices create(
       AgentConfig config,
@@ -69,47 +66,47 @@ public final class NodeServices implements AutoCloseable {
       Optional<SimulatedNode> simulator,
       NodeInventory inventory,
       Clock clock) {
-    DevicePluginConfig pluginConfig = ModuleConfigs.devicePlugin(config);
-    ExporterConfig exporterConfig = ModuleConfigs.exporter(config);
-    HealthConfig healthConfig = ModuleConfigs.health(config);
     HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
-        config.podResources().enabled()
-            ? Optional.of(
-                new PodResourcesWatcher(
-                    config.podResources().socket(), config.podResources().interval(), clock))
-            : Optional.empty();
+        config
+            .podResources()
+            .map(
+                podConfig ->
+                    new PodResourcesWatcher(podConfig.socket(), podConfig.interval(), clock));
     PodAssignmentSource assignments =
         pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
     Optional<DevicePluginService> plugin =
-        config.devicePlugin().enabled()
-            ? Optional.of(
-                new DevicePluginService(
-                    pluginConfig, current -> TopologyAllocator.build(nvml, current)))
-            : Optional.empty();
+        config
+            .devicePlugin()
+            .map(
+                pluginConfig ->
+                    new DevicePluginService(
+                        pluginConfig, current -> TopologyAllocator.build(nvml, current)));
     Optional<MetricsExporter> exporter =
-        config.metrics().enabled()
-            ? Optional.of(
-                new MetricsExporter(
-                    exporterConfig,
-                    nvml,
-                    () -> inventory.current().orElse(null),
-                    assignments,
-                    () -> exporterHealth(health.current()),
-                    () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
-                    config.nodeName(),
-                    clock))
-            : Optional.empty();
+        config
+            .metrics()
+            .map(
+                exporterConfig ->
+                    new MetricsExporter(
+                        exporterConfig,
+                        nvml,
+                        () -> inventory.current().orElse(null),
+                        assignments,
+                        () -> exporterHealth(health.current()),
+                        () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
+                        config.nodeName(),
+                        clock));
     Optional<HealthService> healthModule =
-        config.health().enabled()
-            ? Optional.of(
-                new HealthService(
-                    healthConfig,
-                    nvml,
-                    () -> inventory.current().orElse(null),
-                    ProbeLauncher.runner(simulator),
-                    clock))
-            : Optional.empty();
+        config
+            .health()
+            .map(
+                healthConfig ->
+                    new HealthService(
+                        healthConfig,
+                        nvml,
+                        () -> inventory.current().orElse(null),
+                        ProbeLauncher.runner(simulator),
+                        clock));
     exporter.ifPresent(
         metrics -> {
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
