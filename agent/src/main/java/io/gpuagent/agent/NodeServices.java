@@ -57,8 +57,8 @@ public final class NodeServices implements AutoCloseable {
   }
 
   /**
-   * Builds every enabled module from its configuration (an empty one is switched off) without
-   * starting anything.
+   * Builds every enabled module from its configuration without starting anything; the loader has
+   * already refused configuration mistakes.
    */
   static NodeServices create(
       AgentConfig config,
@@ -68,45 +68,44 @@ public final class NodeServices implements AutoCloseable {
       Clock clock) {
     HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
-        config
-            .podResources()
-            .map(
-                podConfig ->
-                    new PodResourcesWatcher(podConfig.socket(), podConfig.interval(), clock));
+        config.podResources().isPresent()
+            ? Optional.of(
+                new PodResourcesWatcher(
+                    config.podResources().get().socket(),
+                    config.podResources().get().interval(),
+                    clock))
+            : Optional.empty();
     PodAssignmentSource assignments =
         pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
     Optional<DevicePluginService> plugin =
-        config
-            .devicePlugin()
-            .map(
-                pluginConfig ->
-                    new DevicePluginService(
-                        pluginConfig, current -> TopologyAllocator.build(nvml, current)));
+        config.devicePlugin().isPresent()
+            ? Optional.of(
+                new DevicePluginService(
+                    config.devicePlugin().get(), current -> TopologyAllocator.build(nvml, current)))
+            : Optional.empty();
     Optional<MetricsExporter> exporter =
-        config
-            .metrics()
-            .map(
-                exporterConfig ->
-                    new MetricsExporter(
-                        exporterConfig,
-                        nvml,
-                        () -> inventory.current().orElse(null),
-                        assignments,
-                        () -> exporterHealth(health.current()),
-                        () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
-                        config.nodeName(),
-                        clock));
+        config.metrics().isPresent()
+            ? Optional.of(
+                new MetricsExporter(
+                    config.metrics().get(),
+                    nvml,
+                    () -> inventory.current().orElse(null),
+                    assignments,
+                    () -> exporterHealth(health.current()),
+                    () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
+                    config.nodeName(),
+                    clock))
+            : Optional.empty();
     Optional<HealthService> healthModule =
-        config
-            .health()
-            .map(
-                healthConfig ->
-                    new HealthService(
-                        healthConfig,
-                        nvml,
-                        () -> inventory.current().orElse(null),
-                        ProbeLauncher.runner(simulator),
-                        clock));
+        config.health().isPresent()
+            ? Optional.of(
+                new HealthService(
+                    config.health().get(),
+                    nvml,
+                    () -> inventory.current().orElse(null),
+                    ProbeLauncher.runner(simulator),
+                    clock))
+            : Optional.empty();
     exporter.ifPresent(
         metrics -> {
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
