@@ -8,6 +8,7 @@ import io.gpuagent.config.ValueType;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
+import io.gpuagent.nvml.jna.JnaNvml;
 import io.gpuagent.podresources.PodResourcesConfig;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +85,7 @@ public record AgentConfig(
           "",
           "nvml.library",
           new ValueType.Text(false),
-          "libnvidia-ml.so.1",
+          JnaNvml.LIBRARY_NAME,
           "NVML library: a name the dynamic linker finds, or an absolute path.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.of(
