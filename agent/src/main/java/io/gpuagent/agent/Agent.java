@@ -1,14 +1,15 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.agent.http.AccessControl;
 import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
 import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.SimFaultRoutes;
+import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
-import io.gpuagent.nvml.inventory.PciSysfs;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,7 +50,8 @@ public final class Agent implements AutoCloseable {
     this.nvml = nvml;
     // NUMA nodes from the host's sysfs (a simulated node keeps its profile's).
     this.inventory =
-        new NodeInventory(new InventoryReader(nvml, Clock.systemUTC(), PciSysfs.DEFAULT_ROOT));
+        new NodeInventory(
+            new InventoryReader(nvml, Clock.systemUTC(), config.inventory().sysfsRoot()));
     // Module configuration errors surface here, before a thread or socket exists.
     this.services =
         NodeServices.create(
@@ -61,15 +64,15 @@ public final class Agent implements AutoCloseable {
    * once and run without the device plugin rather than create kubelet paths.
    */
   private static AgentConfig withoutMissingPluginDir(AgentConfig config) {
-    AgentConfig.DevicePlugin plugin = config.devicePlugin();
-    if (!plugin.enabled() || Files.isDirectory(plugin.dir())) {
+    Optional<Path> dir = config.devicePlugin().map(DevicePluginConfig::pluginDir);
+    if (dir.isEmpty() || Files.isDirectory(dir.get())) {
       return config;
     }
     LOG.warn(
         "event=device-plugin-off reason=\"directory {} does not exist; not a kubelet node? (set"
             + " --device-plugin-dir)\"",
-        plugin.dir());
-    return config.withDevicePlugin(plugin.disabled());
+        dir.get());
+    return config.withoutDevicePlugin();
   }
 
   /**
@@ -119,7 +122,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** gzip when the client asks; HTTPS when a certificate is configured. */
-  private static HttpServerOptions serverOptions(AgentConfig.Http http) {
+  private static HttpServerOptions serverOptions(HttpConfig http) {
     HttpServerOptions options =
         new HttpServerOptions().setHost(http.host()).setCompressionSupported(true);
     if (http.tlsCertFile().isPresent() && http.tlsKeyFile().isPresent()) {

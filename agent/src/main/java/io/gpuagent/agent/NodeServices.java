@@ -2,13 +2,10 @@ package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.deviceplugin.DeviceHealth;
-import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
-import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.exporter.MetricsExporter;
 import io.gpuagent.health.DeviceHealthView;
-import io.gpuagent.health.HealthConfig;
 import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
 import io.gpuagent.nvml.Nvml;
@@ -60,8 +57,8 @@ public final class NodeServices implements AutoCloseable {
   }
 
   /**
-   * Builds every enabled module from {@code config} without starting anything, so configuration
-   * mistakes surface before the agent starts.
+   * Builds every enabled module from its configuration without starting anything; the loader has
+   * already refused configuration mistakes.
    */
   static NodeServices create(
       AgentConfig config,
@@ -69,29 +66,28 @@ public final class NodeServices implements AutoCloseable {
       Optional<SimulatedNode> simulator,
       NodeInventory inventory,
       Clock clock) {
-    DevicePluginConfig pluginConfig = ModuleConfigs.devicePlugin(config);
-    ExporterConfig exporterConfig = ModuleConfigs.exporter(config);
-    HealthConfig healthConfig = ModuleConfigs.health(config);
     HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
-        config.podResources().enabled()
+        config.podResources().isPresent()
             ? Optional.of(
                 new PodResourcesWatcher(
-                    config.podResources().socket(), config.podResources().interval(), clock))
+                    config.podResources().get().socket(),
+                    config.podResources().get().interval(),
+                    clock))
             : Optional.empty();
     PodAssignmentSource assignments =
         pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
     Optional<DevicePluginService> plugin =
-        config.devicePlugin().enabled()
+        config.devicePlugin().isPresent()
             ? Optional.of(
                 new DevicePluginService(
-                    pluginConfig, current -> TopologyAllocator.build(nvml, current)))
+                    config.devicePlugin().get(), current -> TopologyAllocator.build(nvml, current)))
             : Optional.empty();
     Optional<MetricsExporter> exporter =
-        config.metrics().enabled()
+        config.metrics().isPresent()
             ? Optional.of(
                 new MetricsExporter(
-                    exporterConfig,
+                    config.metrics().get(),
                     nvml,
                     () -> inventory.current().orElse(null),
                     assignments,
@@ -101,10 +97,10 @@ public final class NodeServices implements AutoCloseable {
                     clock))
             : Optional.empty();
     Optional<HealthService> healthModule =
-        config.health().enabled()
+        config.health().isPresent()
             ? Optional.of(
                 new HealthService(
-                    healthConfig,
+                    config.health().get(),
                     nvml,
                     () -> inventory.current().orElse(null),
                     ProbeLauncher.runner(simulator),

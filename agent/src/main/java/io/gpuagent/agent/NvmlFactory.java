@@ -11,8 +11,6 @@ import java.util.Optional;
 
 /** Chooses the NVML behind the agent: the simulator when configured, else the real library. */
 public final class NvmlFactory {
-  private static final String DEFAULT_LIBRARY = "libnvidia-ml.so.1";
-
   private NvmlFactory() {}
 
   /** The simulated node when {@code simulate.profile} is set; not yet initialised. */
@@ -28,7 +26,7 @@ public final class NvmlFactory {
 
   /** The real binding; the library is loaded when {@link Nvml#init()} is called. */
   public static Nvml real(AgentConfig config) {
-    return config.nvmlLibrary().equals(DEFAULT_LIBRARY)
+    return config.nvmlLibrary().equals(JnaNvml.LIBRARY_NAME)
         ? new JnaNvml()
         : new JnaNvml(Path.of(config.nvmlLibrary()));
   }

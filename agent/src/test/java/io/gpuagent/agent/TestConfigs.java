@@ -3,7 +3,7 @@ package io.gpuagent.agent;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
-import io.gpuagent.agent.config.ConfigSchema;
+import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,8 +33,8 @@ public final class TestConfigs {
         .load(
             Optional.empty(),
             List.of(
-                new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, profile),
-                new FlagValue("--port", ConfigSchema.HTTP_PORT, "0"),
-                new FlagValue("--host", ConfigSchema.HTTP_HOST, "127.0.0.1")));
+                new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, profile),
+                new FlagValue("--port", HttpConfig.PORT, "0"),
+                new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
   }
 }

@@ -33,6 +33,9 @@ final class ContainerAllocation {
 
   static final String CDI_ANNOTATION_PREFIX = "cdi.k8s.io/gpu-agent_";
 
+  /** Device nodes are under the host's own /dev when the driver root has none. */
+  private static final Path HOST_ROOT = Path.of("/");
+
   private static final List<String> CONTROL_DEVICES =
       List.of("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools");
 
@@ -98,7 +101,7 @@ final class ContainerAllocation {
    */
   private Path hostDeviceRoot() {
     Path root = config.driverRoot();
-    return exists.test(root.resolve("dev")) ? root : DevicePluginConfig.DEFAULT_DRIVER_ROOT;
+    return exists.test(root.resolve("dev")) ? root : HOST_ROOT;
   }
 
   static String cdiName(String id) {

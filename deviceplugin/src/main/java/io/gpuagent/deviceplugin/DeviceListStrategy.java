@@ -1,8 +1,6 @@
 package io.gpuagent.deviceplugin;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How Allocate tells the container runtime which devices a container gets; the names NVIDIA's
@@ -24,23 +22,5 @@ public enum DeviceListStrategy {
   /** The name used in configuration, e.g. {@code volume-mounts}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  /**
-   * @throws IllegalArgumentException with one line naming the value and the choices
-   */
-  public static DeviceListStrategy parse(String value) {
-    for (DeviceListStrategy strategy : values()) {
-      if (strategy.configName().equals(value)) {
-        return strategy;
-      }
-    }
-    throw new IllegalArgumentException(
-        "device list strategy \""
-            + value
-            + "\" is not one of "
-            + Arrays.stream(values())
-                .map(DeviceListStrategy::configName)
-                .collect(Collectors.joining(", ")));
   }
 }

@@ -1,7 +1,12 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.config.ConfigKey;
+import io.gpuagent.config.ConfigSection;
+import io.gpuagent.config.ConfigValues;
+import io.gpuagent.config.ValueType;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,7 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What the device plugin advertises and how Allocate answers.
+ * What the device plugin advertises and how Allocate answers; the keys under {@code devicePlugin.},
+ * each with its default and rule, are declared here and nowhere else.
  *
  * @param pluginDir the kubelet's device-plugin directory, holding {@code kubelet.sock}
  * @param migStrategy how MIG devices become resources
@@ -19,10 +25,10 @@ import java.util.regex.Pattern;
  * @param preStartRequired whether the kubelet must call PreStartContainer
  * @param resourcePrefix the resource names' domain, e.g. {@code nvidia.com}
  * @param resourceRenames default short name (e.g. {@code gpu}, {@code mig-1g.10gb}) to a new one
- * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
  * @param driverRoot where the driver's files are on the host ({@code /}, or e.g. {@code
- *     /run/nvidia/driver} with the GPU operator): device specs name host nodes under its {@code
- *     dev} when that exists
+ *     /run/nvidia/driver} with the GPU operator): device nodes are under {@code <driverRoot>/dev}
+ *     when that exists
+ * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
  */
 public record DevicePluginConfig(
     Path pluginDir,
@@ -33,12 +39,10 @@ public record DevicePluginConfig(
     boolean preStartRequired,
     String resourcePrefix,
     Map<String, String> resourceRenames,
-    Path migMinorsFile,
-    Path driverRoot) {
+    Path driverRoot,
+    Path migMinorsFile) {
 
-  public static final Path DEFAULT_PLUGIN_DIR = Path.of("/var/lib/kubelet/device-plugins");
-  public static final Path DEFAULT_MIG_MINORS_FILE = Path.of("/proc/driver/nvidia-caps/mig-minors");
-  public static final Path DEFAULT_DRIVER_ROOT = Path.of("/");
+  public static final String PREFIX = "devicePlugin";
 
   /** A DNS subdomain, as the kubelet requires of an extended resource's domain. */
   private static final Pattern DOMAIN =
@@ -50,61 +54,144 @@ public record DevicePluginConfig(
 
   private static final Pattern CAPABILITIES = Pattern.compile("[a-z0-9_]+(,[a-z0-9_]+)*");
 
+  public static final ConfigKey<Boolean> ENABLED =
+      ConfigKey.of(
+          PREFIX,
+          "enabled",
+          new ValueType.Flag(),
+          true,
+          "Advertise GPUs to the kubelet through the device-plugin API.");
+  public static final ConfigKey<Path> DIR =
+      ConfigKey.of(
+          PREFIX,
+          "dir",
+          new ValueType.FilePath(),
+          Path.of("/var/lib/kubelet/device-plugins"),
+          "The kubelet's device-plugin directory: `kubelet.sock` and our sockets.");
+  public static final ConfigKey<MigStrategy> MIG_STRATEGY =
+      ConfigKey.of(
+          PREFIX,
+          "migStrategy",
+          new ValueType.Word<>(MigStrategy.class, MigStrategy::configName),
+          MigStrategy.NONE,
+          "How MIG devices are advertised, as with NVIDIA's plugin.");
+  public static final ConfigKey<Set<DeviceListStrategy>> DEVICE_LIST_STRATEGY =
+      ConfigKey.of(
+          PREFIX,
+          "deviceListStrategy",
+          new ValueType.Words<>(
+              new ValueType.Word<>(DeviceListStrategy.class, DeviceListStrategy::configName),
+              false),
+          Set.of(DeviceListStrategy.ENVVAR),
+          "How Allocate tells the runtime which devices a container gets (comma-separated in the"
+              + " environment).");
+  public static final ConfigKey<Boolean> PASS_DEVICE_SPECS =
+      ConfigKey.of(
+          PREFIX,
+          "passDeviceSpecs",
+          new ValueType.Flag(),
+          false,
+          "Also return `/dev/nvidia*` device specs from Allocate.");
+  public static final ConfigKey<Optional<String>> DRIVER_CAPABILITIES =
+      ConfigKey.of(
+          PREFIX,
+          "driverCapabilities",
+          new ValueType.Maybe<>(
+              new ValueType.Checked<>(
+                  new ValueType.Text(false),
+                  value -> CAPABILITIES.matcher(value).matches(),
+                  "must be a comma-separated list like compute,utility")),
+          Optional.empty(),
+          "If set, Allocate adds `NVIDIA_DRIVER_CAPABILITIES` with this value (e.g."
+              + " `compute,utility`).");
+  public static final ConfigKey<Boolean> PRE_START_REQUIRED =
+      ConfigKey.of(
+          PREFIX,
+          "preStartRequired",
+          new ValueType.Flag(),
+          false,
+          "Ask the kubelet to call PreStartContainer (accepted, does nothing).");
+  public static final ConfigKey<String> RESOURCE_PREFIX =
+      ConfigKey.of(
+          PREFIX,
+          "resourcePrefix",
+          new ValueType.Checked<>(
+              new ValueType.Text(false),
+              value -> value.length() <= 253 && DOMAIN.matcher(value).matches(),
+              "must be a DNS domain like nvidia.com"),
+          "nvidia.com",
+          "Domain of advertised resource names.");
+  public static final ConfigKey<Map<String, String>> RESOURCE_RENAMES =
+      ConfigKey.of(
+          PREFIX,
+          "resourceRenames",
+          new ValueType.Checked<>(
+              new ValueType.NameMap(),
+              renames ->
+                  renames.values().stream()
+                      .allMatch(to -> to.length() <= 63 && SHORT_NAME.matcher(to).matches()),
+              "must rename to resource names (letters, digits, '-', '_', '.'; at most 63)"),
+          Map.of(),
+          "Renames by short name, e.g. `gpu: gpu-h100` (`gpu=gpu-h100,…` in the environment).");
+  public static final ConfigKey<Path> DRIVER_ROOT =
+      ConfigKey.of(
+          PREFIX,
+          "driverRoot",
+          new ValueType.Checked<>(
+              new ValueType.FilePath(), Path::isAbsolute, "must be an absolute path"),
+          Path.of("/"),
+          "Where the driver's files are on the host (e.g. `/run/nvidia/driver` with the GPU"
+              + " operator); device specs use `<driverRoot>/dev` when it exists.");
+
+  public static final ConfigSection SECTION =
+      new ConfigSection(
+          PREFIX,
+          "Device plugin",
+          List.of(
+              ENABLED,
+              DIR,
+              MIG_STRATEGY,
+              DEVICE_LIST_STRATEGY,
+              PASS_DEVICE_SPECS,
+              DRIVER_CAPABILITIES,
+              PRE_START_REQUIRED,
+              RESOURCE_PREFIX,
+              RESOURCE_RENAMES,
+              DRIVER_ROOT));
+
+  /** Not a key: where the NVIDIA driver always publishes it. */
+  public static final Path DEFAULT_MIG_MINORS_FILE = Path.of("/proc/driver/nvidia-caps/mig-minors");
+
   public DevicePluginConfig {
-    Objects.requireNonNull(pluginDir, "pluginDir");
-    Objects.requireNonNull(migStrategy, "migStrategy");
-    Objects.requireNonNull(driverCapabilities, "driverCapabilities");
-    Objects.requireNonNull(resourcePrefix, "resourcePrefix");
+    DIR.check(pluginDir);
+    MIG_STRATEGY.check(migStrategy);
+    deviceListStrategies =
+        Set.copyOf(EnumSet.copyOf(DEVICE_LIST_STRATEGY.check(Set.copyOf(deviceListStrategies))));
+    DRIVER_CAPABILITIES.check(driverCapabilities);
+    RESOURCE_PREFIX.check(resourcePrefix);
+    resourceRenames = Map.copyOf(RESOURCE_RENAMES.check(resourceRenames));
+    DRIVER_ROOT.check(driverRoot);
     Objects.requireNonNull(migMinorsFile, "migMinorsFile");
-    Objects.requireNonNull(driverRoot, "driverRoot");
-    if (!driverRoot.isAbsolute()) {
-      throw new IllegalArgumentException(
-          "driverRoot \"" + driverRoot + "\" is not an absolute path");
-    }
-    if (deviceListStrategies == null || deviceListStrategies.isEmpty()) {
-      throw new IllegalArgumentException("deviceListStrategies must name at least one strategy");
-    }
-    deviceListStrategies = Set.copyOf(EnumSet.copyOf(deviceListStrategies));
-    driverCapabilities.ifPresent(
-        value -> {
-          if (!CAPABILITIES.matcher(value).matches()) {
-            throw new IllegalArgumentException(
-                "driverCapabilities \""
-                    + value
-                    + "\" is not a comma-separated list like compute,utility");
-          }
-        });
-    if (resourcePrefix.length() > 253 || !DOMAIN.matcher(resourcePrefix).matches()) {
-      throw new IllegalArgumentException(
-          "resourcePrefix \"" + resourcePrefix + "\" is not a DNS domain like nvidia.com");
-    }
-    resourceRenames = Map.copyOf(resourceRenames);
-    resourceRenames.forEach(
-        (from, to) -> {
-          if (to.length() > 63 || !SHORT_NAME.matcher(to).matches()) {
-            throw new IllegalArgumentException(
-                "resourceRenames: \""
-                    + from
-                    + "\" -> \""
-                    + to
-                    + "\" is not a resource name (letters, digits, '-', '_', '.'; at most 63)");
-          }
-        });
+  }
+
+  /** The configured plugin; every key nobody set at its default. */
+  public static DevicePluginConfig from(ConfigValues values) {
+    return new DevicePluginConfig(
+        values.get(DIR),
+        values.get(MIG_STRATEGY),
+        values.get(DEVICE_LIST_STRATEGY),
+        values.get(PASS_DEVICE_SPECS),
+        values.get(DRIVER_CAPABILITIES),
+        values.get(PRE_START_REQUIRED),
+        values.get(RESOURCE_PREFIX),
+        values.get(RESOURCE_RENAMES),
+        values.get(DRIVER_ROOT),
+        DEFAULT_MIG_MINORS_FILE);
   }
 
   /** NVIDIA's defaults: no MIG strategy, envvar, no device specs, nvidia.com. */
   public static DevicePluginConfig defaults() {
-    return new DevicePluginConfig(
-        DEFAULT_PLUGIN_DIR,
-        MigStrategy.NONE,
-        Set.of(DeviceListStrategy.ENVVAR),
-        false,
-        Optional.empty(),
-        false,
-        "nvidia.com",
-        Map.of(),
-        DEFAULT_MIG_MINORS_FILE,
-        DEFAULT_DRIVER_ROOT);
+    return from(ConfigValues.defaults());
   }
 
   /** The full resource name for a default short name, after renames: {@code nvidia.com/gpu}. */
@@ -127,8 +214,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
@@ -141,8 +228,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
@@ -155,8 +242,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
@@ -169,8 +256,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        minorsFile,
-        driverRoot);
+        driverRoot,
+        minorsFile);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
@@ -183,8 +270,8 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
@@ -197,8 +284,8 @@ public record DevicePluginConfig(
         required,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
@@ -211,8 +298,8 @@ public record DevicePluginConfig(
         preStartRequired,
         prefix,
         renames,
-        migMinorsFile,
-        driverRoot);
+        driverRoot,
+        migMinorsFile);
   }
 
   public DevicePluginConfig withDriverRoot(Path root) {
@@ -225,7 +312,7 @@ public record DevicePluginConfig(
         preStartRequired,
         resourcePrefix,
         resourceRenames,
-        migMinorsFile,
-        root);
+        root,
+        migMinorsFile);
   }
 }

@@ -90,7 +90,7 @@ class RenderingTest {
   void intervalBelowTheMinimumIsRefusedWithTheKeyName() {
     assertThatThrownBy(() -> ExporterConfig.withInterval(Duration.ofMillis(50)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("metrics.interval must be at least 100ms, got PT0.05S");
+        .hasMessage("key 'metrics.interval': value '50ms' must be at least 100ms");
     assertThat(ExporterConfig.defaults().deviceTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(ExporterConfig.withInterval(Duration.ofMillis(500)).deviceTimeout())
         .isEqualTo(Duration.ofMillis(400));

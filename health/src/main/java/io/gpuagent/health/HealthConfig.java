@@ -1,12 +1,20 @@
 package io.gpuagent.health;
 
+import io.gpuagent.config.ConfigKey;
+import io.gpuagent.config.ConfigSection;
+import io.gpuagent.config.ConfigValues;
+import io.gpuagent.config.ValueType;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * How the health module watches devices.
+ * How the health module watches devices; the keys under {@code health.} are declared here. A key's
+ * rule is what an operator may configure (e.g. intervals of at least 100 ms); the record itself
+ * only requires values that make sense, so tests can run faster clocks.
  *
  * @param interval how often error counters are polled and due probes are started
  * @param probeMode when a device may be probed on schedule
@@ -36,6 +44,91 @@ public record HealthConfig(
    */
   public static final Set<Integer> APPLICATION_XIDS = Set.of(13, 31, 43, 45, 68, 109);
 
+  public static final String PREFIX = "health";
+
+  private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+  public static final ConfigKey<Boolean> ENABLED =
+      ConfigKey.of(
+          PREFIX,
+          "enabled",
+          new ValueType.Flag(),
+          true,
+          "Watch XIDs and ECC, run probes, take unhealthy devices out of scheduling.");
+  public static final ConfigKey<Duration> INTERVAL =
+      ConfigKey.of(
+          PREFIX,
+          "interval",
+          new ValueType.MinDuration(MIN_INTERVAL),
+          Duration.ofSeconds(10),
+          "How often error counters (ECC, remapped rows) and lost GPUs are checked.");
+  public static final ConfigKey<ProbeMode> PROBE_MODE =
+      ConfigKey.of(
+          PREFIX,
+          "probe.mode",
+          new ValueType.Word<>(ProbeMode.class, ProbeMode::word),
+          ProbeMode.IDLE_ONLY,
+          "When CUDA probes run: only while a device has no compute processes, always, or never.");
+  public static final ConfigKey<Duration> PROBE_INTERVAL =
+      ConfigKey.of(
+          PREFIX,
+          "probe.interval",
+          new ValueType.MinDuration(MIN_INTERVAL),
+          Duration.ofMinutes(5),
+          "How often each device is probed (staggered across devices).");
+  public static final ConfigKey<Duration> PROBE_DEADLINE =
+      ConfigKey.of(
+          PREFIX,
+          "probe.deadline",
+          new ValueType.MinDuration(MIN_INTERVAL),
+          Duration.ofSeconds(60),
+          "A probe not done by then is killed and its device is `hung`.");
+  public static final ConfigKey<Integer> PROBE_MEMORY_MIB =
+      ConfigKey.of(
+          PREFIX,
+          "probe.memoryMib",
+          new ValueType.IntRange(0, 1 << 20),
+          0,
+          "Device memory the memory probe checks; 0: 256 MiB or 5 % of free memory, whichever is"
+              + " less.");
+  public static final ConfigKey<Integer> RECOVERY_PASSES =
+      ConfigKey.of(
+          PREFIX,
+          "recoveryPasses",
+          new ValueType.IntRange(1, 100),
+          3,
+          "Consecutive passing probes that bring an unhealthy device back once its cause is gone.");
+  public static final ConfigKey<List<Integer>> IGNORED_XIDS =
+      ConfigKey.of(
+          PREFIX,
+          "ignoredXids",
+          new ValueType.IntList(1, 100_000),
+          List.copyOf(new TreeSet<>(APPLICATION_XIDS)),
+          "XIDs caused by applications: counted, but they do not make a device unhealthy.");
+  public static final ConfigKey<Set<HealthReason>> STICKY_REASONS =
+      ConfigKey.of(
+          PREFIX,
+          "stickyReasons",
+          new ValueType.Words<>(
+              new ValueType.Word<>(HealthReason.class, HealthReason::label), true),
+          Set.of(),
+          "Reasons that keep a device unhealthy until the agent sees a GPU reset.");
+
+  public static final ConfigSection SECTION =
+      new ConfigSection(
+          PREFIX,
+          "Health",
+          List.of(
+              ENABLED,
+              INTERVAL,
+              PROBE_MODE,
+              PROBE_INTERVAL,
+              PROBE_DEADLINE,
+              PROBE_MEMORY_MIB,
+              RECOVERY_PASSES,
+              IGNORED_XIDS,
+              STICKY_REASONS));
+
   public HealthConfig {
     Objects.requireNonNull(probeMode, "probeMode");
     requirePositive("interval", interval);
@@ -56,21 +149,26 @@ public record HealthConfig(
     stickyReasons = stickyReasons.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(stickyReasons));
   }
 
+  /** The configured health module; every key nobody set at its default. */
+  public static HealthConfig from(ConfigValues values) {
+    return new HealthConfig(
+        values.get(INTERVAL),
+        values.get(PROBE_MODE),
+        values.get(PROBE_INTERVAL),
+        values.get(PROBE_DEADLINE),
+        values.get(RECOVERY_PASSES),
+        Set.copyOf(values.get(IGNORED_XIDS)),
+        values.get(STICKY_REASONS),
+        values.get(PROBE_MEMORY_MIB));
+  }
+
   /**
-   * Poll every 10 s; probe idle devices every 5 min with a 60 s deadline, the probe picking how
-   * much memory to test; back to healthy after 3 passes; NVIDIA's application XIDs ignored; nothing
-   * sticky.
+   * The keys' defaults: poll every 10 s; probe idle devices every 5 min with a 60 s deadline, the
+   * probe picking how much memory to test; back to healthy after 3 passes; NVIDIA's application
+   * XIDs ignored; nothing sticky.
    */
   public static HealthConfig defaults() {
-    return new HealthConfig(
-        Duration.ofSeconds(10),
-        ProbeMode.IDLE_ONLY,
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(60),
-        3,
-        APPLICATION_XIDS,
-        Set.of(),
-        0);
+    return from(ConfigValues.defaults());
   }
 
   public HealthConfig withInterval(Duration value) {

@@ -15,17 +15,4 @@ public enum ProbeMode {
   public String word() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
-
-  /**
-   * @throws IllegalArgumentException naming the word when it is none of the three
-   */
-  public static ProbeMode fromWord(String word) {
-    for (ProbeMode mode : values()) {
-      if (mode.word().equals(word)) {
-        return mode;
-      }
-    }
-    throw new IllegalArgumentException(
-        "probe mode must be idle-only, always or never, got \"" + word + "\"");
-  }
 }

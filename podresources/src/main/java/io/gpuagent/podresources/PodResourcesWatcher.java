@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * logs a warning, and the first success after it logs one info line.
  */
 public final class PodResourcesWatcher implements PodAssignmentSource, AutoCloseable {
-  public static final Path DEFAULT_SOCKET = Path.of("/var/lib/kubelet/pod-resources/kubelet.sock");
-
   private static final Logger log = LoggerFactory.getLogger(PodResourcesWatcher.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 

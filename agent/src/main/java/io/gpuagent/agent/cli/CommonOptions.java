@@ -3,7 +3,6 @@ package io.gpuagent.agent.cli;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
-import io.gpuagent.agent.config.ConfigSchema;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,19 +42,12 @@ final class CommonOptions {
 
   List<FlagValue> flags() {
     List<FlagValue> flags = new ArrayList<>();
-    add(flags, "--simulate", ConfigSchema.SIMULATE_PROFILE, simulate);
-    add(flags, "--seed", ConfigSchema.SIMULATE_SEED, seed);
-    add(flags, "--node-name", ConfigSchema.NODE_NAME, nodeName);
-    add(flags, "--log-format", ConfigSchema.LOG_FORMAT, logFormat);
-    add(flags, "--log-level", ConfigSchema.LOG_LEVEL, logLevel);
+    ConfigFlag.SIMULATE.addTo(flags, simulate);
+    ConfigFlag.SEED.addTo(flags, seed);
+    ConfigFlag.NODE_NAME.addTo(flags, nodeName);
+    ConfigFlag.LOG_FORMAT.addTo(flags, logFormat);
+    ConfigFlag.LOG_LEVEL.addTo(flags, logLevel);
     return flags;
-  }
-
-  static void add(
-      List<FlagValue> flags, String flag, io.gpuagent.agent.config.ConfigKey<?> key, String value) {
-    if (value != null) {
-      flags.add(new FlagValue(flag, key, value));
-    }
   }
 
   /** Loads the configuration from defaults, file, environment and these flags. */

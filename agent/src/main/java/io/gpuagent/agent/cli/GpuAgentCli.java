@@ -1,6 +1,6 @@
 package io.gpuagent.agent.cli;
 
-import io.gpuagent.agent.config.ConfigException;
+import io.gpuagent.config.ConfigException;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.sim.SimProfileException;
 import picocli.CommandLine;

@@ -1,6 +1,7 @@
 package io.gpuagent.agent.cli;
 
 import io.gpuagent.agent.logging.LogSetup;
+import io.gpuagent.health.HealthConfig;
 import io.gpuagent.health.cuda.CudaProbe;
 import io.gpuagent.health.probe.ProbeKind;
 import io.gpuagent.health.probe.ProbeRequest;
@@ -42,8 +43,11 @@ final class ProbeCommand implements Callable<Integer> {
       description = "Memory to test; 0: 256 MiB or 5 % of free memory, whichever is less.")
   long memoryMib;
 
-  @Option(names = "--deadline-ms", paramLabel = "MS", description = "Default: 60000.")
-  long deadlineMs = 60_000;
+  @Option(
+      names = "--deadline-ms",
+      paramLabel = "MS",
+      description = "Default: ${DEFAULT-VALUE} (the agent's health.probe.deadline).")
+  long deadlineMs = HealthConfig.PROBE_DEADLINE.defaultValue().orElseThrow().toMillis();
 
   @Option(names = "--json", description = "Print the result as one JSON line (for the agent).")
   boolean json;

@@ -3,7 +3,7 @@ package io.gpuagent.agent.cli;
 import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.NvmlFactory;
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.agent.config.ConfigSchema;
+import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -23,13 +23,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 9400).")
+  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (key http.port).")
   String port;
 
   @Option(
       names = "--device-plugin-dir",
       paramLabel = "DIR",
-      description = "Kubelet device-plugin directory (default /var/lib/kubelet/device-plugins).")
+      description = "Kubelet device-plugin directory (key devicePlugin.dir).")
   String devicePluginDir;
 
   @Option(
@@ -44,12 +44,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<io.gpuagent.agent.config.ConfigLoader.FlagValue> extra = new ArrayList<>();
-    CommonOptions.add(extra, "--port", ConfigSchema.HTTP_PORT, port);
-    CommonOptions.add(
-        extra, "--device-plugin-dir", ConfigSchema.DEVICE_PLUGIN_DIR, devicePluginDir);
-    CommonOptions.add(
-        extra, "--mig-strategy", ConfigSchema.DEVICE_PLUGIN_MIG_STRATEGY, migStrategy);
+    List<FlagValue> extra = new ArrayList<>();
+    ConfigFlag.PORT.addTo(extra, port);
+    ConfigFlag.DEVICE_PLUGIN_DIR.addTo(extra, devicePluginDir);
+    ConfigFlag.MIG_STRATEGY.addTo(extra, migStrategy);
     AgentConfig config = common.load(env, extra);
     LogSetup.apply(config.logFormat(), config.logLevel());
     Optional<SimulatedNode> simulator = NvmlFactory.simulator(config);

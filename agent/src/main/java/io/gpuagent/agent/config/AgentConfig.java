@@ -1,161 +1,165 @@
 package io.gpuagent.agent.config;
 
-import java.nio.file.Path;
+import io.gpuagent.config.ConfigKey;
+import io.gpuagent.config.ConfigSchema;
+import io.gpuagent.config.ConfigSection;
+import io.gpuagent.config.ConfigValues;
+import io.gpuagent.config.ValueType;
+import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.exporter.ExporterConfig;
+import io.gpuagent.health.HealthConfig;
+import io.gpuagent.nvml.jna.JnaNvml;
+import io.gpuagent.podresources.PodResourcesConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** The validated configuration the agent runs with. Built only by {@link ConfigLoader}. */
+/**
+ * The validated configuration the agent runs with: its own top-level keys, declared here, and each
+ * module's configuration, built by the module from its own keys. A module that is switched off
+ * ({@code <prefix>.enabled: false}) is empty. Built only by {@link ConfigLoader}.
+ */
 public record AgentConfig(
     String nodeName,
-    Http http,
     String logFormat,
     String logLevel,
     Optional<String> simulateProfile,
     long simulateSeed,
     String nvmlLibrary,
-    DevicePlugin devicePlugin,
-    PodResources podResources,
-    Metrics metrics,
-    Health health,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    HttpConfig http,
+    InventoryConfig inventory,
+    Optional<DevicePluginConfig> devicePlugin,
+    Optional<PodResourcesConfig> podResources,
+    Optional<ExporterConfig> metrics,
+    Optional<HealthConfig> health) {
 
-  /** The HTTP server; TLS and auth are off when their files are not set. */
-  public record Http(
-      String host,
-      int port,
-      Optional<Path> tlsCertFile,
-      Optional<Path> tlsKeyFile,
-      Optional<Path> bearerTokenFile,
-      Optional<String> basicUsername,
-      Optional<Path> basicPasswordFile) {}
+  /** The only schema version this agent reads. */
+  public static final int VERSION = 1;
 
-  /** The kubelet device-plugin side. */
-  public record DevicePlugin(
-      boolean enabled,
-      Path dir,
-      String migStrategy,
-      List<String> deviceListStrategies,
-      boolean passDeviceSpecs,
-      Optional<String> driverCapabilities,
-      boolean preStartRequired,
-      String resourcePrefix,
-      Map<String, String> resourceRenames,
-      Path driverRoot) {
+  public static final ConfigKey<Integer> SCHEMA_VERSION =
+      ConfigKey.of(
+          "",
+          "version",
+          new ValueType.IntRange(VERSION, VERSION),
+          VERSION,
+          "Schema version of the file. Must be 1.");
+  public static final ConfigKey<String> NODE_NAME =
+      new ConfigKey<>(
+          "nodeName",
+          new ValueType.Text(false),
+          Optional.empty(),
+          "Kubernetes node name; labels metrics and seeds simulated UUIDs. Default: the host name.");
+  public static final ConfigKey<String> LOG_FORMAT =
+      ConfigKey.of(
+          "",
+          "log.format",
+          new ValueType.OneOf(List.of("text", "json")),
+          "text",
+          "Log line format on stderr: key=value text, or one JSON object per line.");
+  public static final ConfigKey<String> LOG_LEVEL =
+      ConfigKey.of(
+          "",
+          "log.level",
+          new ValueType.OneOf(List.of("error", "warn", "info", "debug", "trace")),
+          "info",
+          "Least severe level logged.");
+  public static final ConfigKey<Optional<String>> SIMULATE_PROFILE =
+      ConfigKey.of(
+          "",
+          "simulate.profile",
+          new ValueType.Maybe<>(new ValueType.Text(false)),
+          Optional.empty(),
+          "Run on a simulated node: `h100x8`, `a100-mig`, `pcie-mixed`, or a profile file. Empty:"
+              + " the real NVML.");
+  public static final ConfigKey<Long> SIMULATE_SEED =
+      ConfigKey.of(
+          "",
+          "simulate.seed",
+          new ValueType.AnyLong(),
+          1L,
+          "Seed of the simulated workload and UUIDs; same seed and node name, same node.");
+  public static final ConfigKey<String> NVML_LIBRARY =
+      ConfigKey.of(
+          "",
+          "nvml.library",
+          new ValueType.Text(false),
+          JnaNvml.LIBRARY_NAME,
+          "NVML library: a name the dynamic linker finds, or an absolute path.");
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      ConfigKey.of(
+          "",
+          "shutdown.timeout",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Duration.ofSeconds(4),
+          "Longest each shutdown step may wait after SIGTERM (the whole stop stays under 5 s by"
+              + " default).");
 
-    public DevicePlugin disabled() {
-      return new DevicePlugin(
-          false,
-          dir,
-          migStrategy,
-          deviceListStrategies,
-          passDeviceSpecs,
-          driverCapabilities,
-          preStartRequired,
-          resourcePrefix,
-          resourceRenames,
-          driverRoot);
-    }
+  public static final ConfigSection SECTION =
+      new ConfigSection(
+          "",
+          "Agent",
+          List.of(
+              SCHEMA_VERSION,
+              NODE_NAME,
+              LOG_FORMAT,
+              LOG_LEVEL,
+              SIMULATE_PROFILE,
+              SIMULATE_SEED,
+              NVML_LIBRARY,
+              SHUTDOWN_TIMEOUT));
+
+  /** Every key the agent reads: its own sections and each module's, in the docs' order. */
+  public static final ConfigSchema SCHEMA =
+      ConfigSchema.of(
+          List.of(
+              SECTION,
+              HttpConfig.SECTION,
+              InventoryConfig.SECTION,
+              DevicePluginConfig.SECTION,
+              PodResourcesConfig.SECTION,
+              ExporterConfig.SECTION,
+              HealthConfig.SECTION));
+
+  static AgentConfig from(ConfigValues values) {
+    return new AgentConfig(
+        values.get(NODE_NAME),
+        values.get(LOG_FORMAT),
+        values.get(LOG_LEVEL),
+        values.get(SIMULATE_PROFILE),
+        values.get(SIMULATE_SEED),
+        values.get(NVML_LIBRARY),
+        values.get(SHUTDOWN_TIMEOUT),
+        HttpConfig.from(values),
+        InventoryConfig.from(values),
+        enabled(values, DevicePluginConfig.ENABLED, DevicePluginConfig::from),
+        enabled(values, PodResourcesConfig.ENABLED, PodResourcesConfig::from),
+        enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
+        enabled(values, HealthConfig.ENABLED, HealthConfig::from));
   }
 
-  public AgentConfig withDevicePlugin(DevicePlugin plugin) {
+  /** A module's configuration, built by the module, when its {@code enabled} key is true. */
+  private static <T> Optional<T> enabled(
+      ConfigValues values, ConfigKey<Boolean> enabled, Function<ConfigValues, T> module) {
+    return values.get(enabled) ? Optional.of(module.apply(values)) : Optional.empty();
+  }
+
+  /** The same configuration with the device plugin off. */
+  public AgentConfig withoutDevicePlugin() {
     return new AgentConfig(
         nodeName,
-        http,
         logFormat,
         logLevel,
         simulateProfile,
         simulateSeed,
         nvmlLibrary,
-        plugin,
+        shutdownTimeout,
+        http,
+        inventory,
+        Optional.empty(),
         podResources,
         metrics,
-        health,
-        shutdownTimeout);
-  }
-
-  /** The kubelet podresources client. */
-  public record PodResources(boolean enabled, Path socket, Duration interval) {}
-
-  /** XID/ECC watching, probes and the health state machine. */
-  public record Health(
-      boolean enabled,
-      Duration interval,
-      String probeMode,
-      Duration probeInterval,
-      Duration probeDeadline,
-      int probeMemoryMiB,
-      int recoveryPasses,
-      List<Integer> ignoredXids,
-      List<String> stickyReasons) {}
-
-  /** The DCGM-compatible exporter. */
-  public record Metrics(boolean enabled, Duration interval, Optional<Path> countersFile) {}
-
-  static AgentConfig from(Map<ConfigKey<?>, Object> values) {
-    Values v = new Values(values);
-    return new AgentConfig(
-        v.get(ConfigSchema.NODE_NAME),
-        new Http(
-            v.get(ConfigSchema.HTTP_HOST),
-            v.get(ConfigSchema.HTTP_PORT),
-            v.path(ConfigSchema.HTTP_TLS_CERT_FILE),
-            v.path(ConfigSchema.HTTP_TLS_KEY_FILE),
-            v.path(ConfigSchema.HTTP_AUTH_BEARER_TOKEN_FILE),
-            v.text(ConfigSchema.HTTP_AUTH_BASIC_USERNAME),
-            v.path(ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE)),
-        v.get(ConfigSchema.LOG_FORMAT),
-        v.get(ConfigSchema.LOG_LEVEL),
-        v.text(ConfigSchema.SIMULATE_PROFILE),
-        v.get(ConfigSchema.SIMULATE_SEED),
-        v.get(ConfigSchema.NVML_LIBRARY),
-        new DevicePlugin(
-            v.get(ConfigSchema.DEVICE_PLUGIN_ENABLED),
-            Path.of(v.get(ConfigSchema.DEVICE_PLUGIN_DIR)),
-            v.get(ConfigSchema.DEVICE_PLUGIN_MIG_STRATEGY),
-            v.get(ConfigSchema.DEVICE_PLUGIN_DEVICE_LIST_STRATEGY),
-            v.get(ConfigSchema.DEVICE_PLUGIN_PASS_DEVICE_SPECS),
-            v.text(ConfigSchema.DEVICE_PLUGIN_DRIVER_CAPABILITIES),
-            v.get(ConfigSchema.DEVICE_PLUGIN_PRE_START_REQUIRED),
-            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_PREFIX),
-            v.get(ConfigSchema.DEVICE_PLUGIN_RESOURCE_RENAMES),
-            Path.of(v.get(ConfigSchema.DEVICE_PLUGIN_DRIVER_ROOT))),
-        new PodResources(
-            v.get(ConfigSchema.POD_RESOURCES_ENABLED),
-            Path.of(v.get(ConfigSchema.POD_RESOURCES_SOCKET)),
-            v.get(ConfigSchema.POD_RESOURCES_INTERVAL)),
-        new Metrics(
-            v.get(ConfigSchema.METRICS_ENABLED),
-            v.get(ConfigSchema.METRICS_INTERVAL),
-            v.path(ConfigSchema.METRICS_COUNTERS_FILE)),
-        new Health(
-            v.get(ConfigSchema.HEALTH_ENABLED),
-            v.get(ConfigSchema.HEALTH_INTERVAL),
-            v.get(ConfigSchema.HEALTH_PROBE_MODE),
-            v.get(ConfigSchema.HEALTH_PROBE_INTERVAL),
-            v.get(ConfigSchema.HEALTH_PROBE_DEADLINE),
-            v.get(ConfigSchema.HEALTH_PROBE_MEMORY_MIB),
-            v.get(ConfigSchema.HEALTH_RECOVERY_PASSES),
-            v.get(ConfigSchema.HEALTH_IGNORED_XIDS),
-            v.get(ConfigSchema.HEALTH_STICKY_REASONS)),
-        v.get(ConfigSchema.SHUTDOWN_TIMEOUT));
-  }
-
-  /** Typed access to the loader's values; an empty string means "not set". */
-  private record Values(Map<ConfigKey<?>, Object> values) {
-    @SuppressWarnings("unchecked") // values are stored by the key that parsed them
-    <T> T get(ConfigKey<T> key) {
-      return (T) values.get(key);
-    }
-
-    Optional<String> text(ConfigKey<String> key) {
-      String value = get(key);
-      return value.isBlank() ? Optional.empty() : Optional.of(value);
-    }
-
-    Optional<Path> path(ConfigKey<String> key) {
-      return text(key).map(Path::of);
-    }
+        health);
   }
 }

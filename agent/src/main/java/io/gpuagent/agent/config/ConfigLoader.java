@@ -1,17 +1,21 @@
 package io.gpuagent.agent.config;
 
+import io.gpuagent.config.ConfigException;
+import io.gpuagent.config.ConfigKey;
+import io.gpuagent.config.ConfigSchema;
+import io.gpuagent.config.ConfigValues;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -20,14 +24,16 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Builds the {@link AgentConfig} from, lowest to highest precedence: defaults, the YAML file, the
- * environment ({@code GPU_AGENT_…}) and command-line flags. Everything is validated before the
- * agent starts anything; the first mistake becomes a {@link ConfigException} naming the source, the
- * key and the value.
+ * Builds the {@link AgentConfig} from, lowest to highest precedence: the keys' defaults, the YAML
+ * file, the environment ({@code GPU_AGENT_…}) and command-line flags, over every key of {@link
+ * AgentConfig#SCHEMA}. Everything is validated before the agent starts anything; the first mistake
+ * becomes a {@link ConfigException} naming the source, the key and the value.
  */
 public final class ConfigLoader {
   /** Names the config file when no {@code --config} flag is given. */
   public static final String CONFIG_FILE_ENV = ConfigKey.ENV_PREFIX + "CONFIG";
+
+  private static final ConfigSchema SCHEMA = AgentConfig.SCHEMA;
 
   /** A value given on the command line: {@code flag} is how the user wrote it, e.g. --port. */
   public record FlagValue(String flag, ConfigKey<?> key, String value) {}
@@ -49,35 +55,23 @@ public final class ConfigLoader {
   }
 
   public AgentConfig load(Optional<Path> configFlag, List<FlagValue> flags) {
-    Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
-    for (ConfigKey<?> key : ConfigSchema.KEYS) {
-      key.defaultValue().ifPresent(value -> values.put(key, value));
-    }
+    ConfigValues.Builder values = ConfigValues.builder();
     Optional<Path> file =
         configFlag.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE_ENV)).map(Path::of));
     file.ifPresent(path -> readFile(path, values));
     readEnvironment(values);
     for (FlagValue flag : flags) {
-      put(values, flag.key(), flag.value(), "flag " + flag.flag() + ":");
+      values.set(flag.key(), flag.value(), "flag " + flag.flag());
     }
-    values.computeIfAbsent(ConfigSchema.NODE_NAME, key -> hostName.get());
-    checkProfile(values, file);
-    checkTogether(values, ConfigSchema.HTTP_TLS_CERT_FILE, ConfigSchema.HTTP_TLS_KEY_FILE);
-    checkTogether(
-        values, ConfigSchema.HTTP_AUTH_BASIC_USERNAME, ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE);
-    for (ConfigKey<String> key :
-        List.of(
-            ConfigSchema.HTTP_TLS_CERT_FILE,
-            ConfigSchema.HTTP_TLS_KEY_FILE,
-            ConfigSchema.HTTP_AUTH_BEARER_TOKEN_FILE,
-            ConfigSchema.HTTP_AUTH_BASIC_PASSWORD_FILE,
-            ConfigSchema.METRICS_COUNTERS_FILE)) {
-      checkReadable(values, key);
+    if (!values.isSet(AgentConfig.NODE_NAME)) {
+      values.setValue(AgentConfig.NODE_NAME, hostName.get(), "host name");
     }
-    return AgentConfig.from(values);
+    ConfigValues built = values.build();
+    checkProfile(built);
+    return AgentConfig.from(built);
   }
 
-  private void readFile(Path path, Map<ConfigKey<?>, Object> values) {
+  private void readFile(Path path, ConfigValues.Builder values) {
     Object document;
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
@@ -102,104 +96,69 @@ public final class ConfigLoader {
     }
     Map<String, Object> flat = new TreeMap<>();
     flatten("", map, flat, path);
-    if (!flat.containsKey(ConfigSchema.SCHEMA_VERSION.path())) {
+    if (!flat.containsKey(AgentConfig.SCHEMA_VERSION.path())) {
       throw new ConfigException(
           path
               + ": key 'version' is missing (this agent reads version "
-              + ConfigSchema.VERSION
+              + AgentConfig.VERSION
               + ")");
     }
-    flat.forEach((keyPath, raw) -> put(values, ConfigSchema.BY_PATH.get(keyPath), raw, path + ":"));
+    flat.forEach(
+        (keyPath, raw) -> values.set(SCHEMA.byPath(keyPath).orElseThrow(), raw, path.toString()));
   }
 
   private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> flat, Path path) {
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       String keyPath = prefix + entry.getKey();
       Object value = entry.getValue();
-      if (ConfigSchema.BY_PATH.containsKey(keyPath)) {
+      if (SCHEMA.byPath(keyPath).isPresent()) {
         if (value == null) {
           throw new ConfigException(path + ": key '" + keyPath + "' has no value");
         }
         flat.put(keyPath, value);
-      } else if (isSection(keyPath) && value instanceof Map<?, ?> section) {
+      } else if (SCHEMA.isSection(keyPath) && value instanceof Map<?, ?> section) {
         flatten(keyPath + ".", section, flat, path);
-      } else if (isSection(keyPath)) {
+      } else if (SCHEMA.isSection(keyPath)) {
         throw new ConfigException(path + ": key '" + keyPath + "' must be a mapping");
       } else {
         throw new ConfigException(
-            path + ": unknown key '" + keyPath + "'" + KeySuggestion.forPath(keyPath));
+            path + ": unknown key '" + keyPath + "'" + SCHEMA.suggestPath(keyPath));
       }
     }
   }
 
-  private static boolean isSection(String keyPath) {
-    return ConfigSchema.KEYS.stream().anyMatch(key -> key.path().startsWith(keyPath + "."));
-  }
-
-  private void readEnvironment(Map<ConfigKey<?>, Object> values) {
+  private void readEnvironment(ConfigValues.Builder values) {
     new TreeMap<>(environment)
         .forEach(
             (name, raw) -> {
               if (!name.startsWith(ConfigKey.ENV_PREFIX) || name.equals(CONFIG_FILE_ENV)) {
                 return;
               }
-              ConfigKey<?> key = ConfigSchema.BY_ENV.get(name);
-              if (key == null) {
-                throw new ConfigException(
-                    "environment: unknown variable " + name + KeySuggestion.forEnv(name));
-              }
-              put(values, key, raw, "environment " + name + ":");
+              ConfigKey<?> key =
+                  SCHEMA
+                      .byEnv(name)
+                      .orElseThrow(
+                          () ->
+                              new ConfigException(
+                                  "environment: unknown variable "
+                                      + name
+                                      + SCHEMA.suggestEnv(name)));
+              values.set(key, raw, "environment " + name);
             });
   }
 
-  private static void put(
-      Map<ConfigKey<?>, Object> values, ConfigKey<?> key, Object raw, String source) {
-    try {
-      values.put(key, key.type().parse(raw));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          source + " key '" + key.path() + "': value '" + raw + "' " + e.getMessage());
-    }
-  }
-
-  private void checkProfile(Map<ConfigKey<?>, Object> values, Optional<Path> file) {
-    String profile = (String) values.get(ConfigSchema.SIMULATE_PROFILE);
-    if (profile.isBlank()
-        || builtInProfiles.contains(profile)
-        || Files.isRegularFile(Path.of(profile))) {
+  private void checkProfile(ConfigValues values) {
+    Optional<String> profile = values.get(AgentConfig.SIMULATE_PROFILE);
+    if (profile.isEmpty()
+        || builtInProfiles.contains(profile.get())
+        || Files.isRegularFile(Path.of(profile.get()))) {
       return;
     }
-    throw new ConfigException(
-        file.map(p -> p + ": ").orElse("")
-            + "key 'simulate.profile': value '"
-            + profile
-            + "' is neither a built-in profile ("
-            + String.join(", ", new java.util.TreeSet<>(builtInProfiles))
+    throw values.invalid(
+        AgentConfig.SIMULATE_PROFILE,
+        "is neither a built-in profile ("
+            + String.join(", ", new TreeSet<>(builtInProfiles))
             + ") nor a profile file");
-  }
-
-  /** Two keys that only make sense together, like a certificate and its key. */
-  private static void checkTogether(
-      Map<ConfigKey<?>, Object> values, ConfigKey<String> first, ConfigKey<String> second) {
-    boolean hasFirst = !((String) values.get(first)).isBlank();
-    boolean hasSecond = !((String) values.get(second)).isBlank();
-    if (hasFirst != hasSecond) {
-      throw new ConfigException(
-          "keys '"
-              + first.path()
-              + "' and '"
-              + second.path()
-              + "' must be set together (only '"
-              + (hasFirst ? first.path() : second.path())
-              + "' is set)");
-    }
-  }
-
-  private static void checkReadable(Map<ConfigKey<?>, Object> values, ConfigKey<String> key) {
-    String file = (String) values.get(key);
-    if (!file.isBlank() && !Files.isReadable(Path.of(file))) {
-      throw new ConfigException("key '" + key.path() + "': file '" + file + "' cannot be read");
-    }
   }
 
   private static String firstLine(String message) {

@@ -1,7 +1,7 @@
 package io.gpuagent.agent.http;
 
-import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.agent.config.ConfigException;
+import io.gpuagent.agent.config.HttpConfig;
+import io.gpuagent.config.ConfigException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -32,16 +32,18 @@ public final class AccessControl implements Handler<RoutingContext> {
   }
 
   /** The handler for the configured credentials; empty when no authentication is configured. */
-  public static Optional<AccessControl> from(AgentConfig.Http http) {
+  public static Optional<AccessControl> from(HttpConfig http) {
     List<byte[]> accepted = new ArrayList<>();
     http.bearerTokenFile()
         .ifPresent(
-            file -> accepted.add(bytes("Bearer " + secret(file, "http.auth.bearerTokenFile"))));
+            file ->
+                accepted.add(
+                    bytes("Bearer " + secret(file, HttpConfig.AUTH_BEARER_TOKEN_FILE.path()))));
     if (http.basicUsername().isPresent() && http.basicPasswordFile().isPresent()) {
       String pair =
           http.basicUsername().get()
               + ":"
-              + secret(http.basicPasswordFile().get(), "http.auth.basicPasswordFile");
+              + secret(http.basicPasswordFile().get(), HttpConfig.AUTH_BASIC_PASSWORD_FILE.path());
       accepted.add(bytes("Basic " + Base64.getEncoder().encodeToString(bytes(pair))));
     }
     if (accepted.isEmpty()) {

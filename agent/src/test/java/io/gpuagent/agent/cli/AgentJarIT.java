@@ -120,6 +120,24 @@ class AgentJarIT {
   }
 
   @Test
+  void badModuleValuesExitTwoWithOneLineNamingTheirSource() throws Exception {
+    assertOneLineUsageError(
+        run(Map.of(), "run", "--simulate", "h100x8", "--port", "0", "--mig-strategy", "split"),
+        "gpu-agent: config error: flag --mig-strategy: key 'devicePlugin.migStrategy': value"
+            + " 'split' must be one of none, single, mixed");
+    assertOneLineUsageError(
+        run(
+            Map.of("GPU_AGENT_HEALTH_PROBE_MODE", "sometimes"),
+            "run",
+            "--simulate",
+            "h100x8",
+            "--port",
+            "0"),
+        "gpu-agent: config error: environment GPU_AGENT_HEALTH_PROBE_MODE: key"
+            + " 'health.probe.mode': value 'sometimes' must be one of idle-only, always, never");
+  }
+
+  @Test
   void missingConfigFileExitsTwoWithOneLine() throws Exception {
     Path missing = dir.resolve("missing.yaml");
 

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
+import io.gpuagent.config.ConfigException;
+import io.gpuagent.deviceplugin.DeviceListStrategy;
+import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.MigStrategy;
+import io.gpuagent.exporter.ExporterConfig;
+import io.gpuagent.health.HealthConfig;
+import io.gpuagent.health.HealthReason;
+import io.gpuagent.health.ProbeMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +43,7 @@ class ConfigLoaderTest {
     assertThat(config.http().port()).isEqualTo(9400);
     assertThat(config.http().host()).isEqualTo("0.0.0.0");
     assertThat(config.nodeName()).isEqualTo("host-1");
-    assertThat(config.metrics().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.metrics().orElseThrow().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.simulateProfile()).isEmpty();
     assertThat(config.logFormat()).isEqualTo("text");
   }
@@ -60,7 +68,7 @@ class ConfigLoaderTest {
 
     assertThat(config.nodeName()).isEqualTo("gpu-node-7");
     assertThat(config.http().port()).isEqualTo(9500);
-    assertThat(config.metrics().interval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.metrics().orElseThrow().interval()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.simulateProfile()).contains("a100-mig");
     assertThat(config.simulateSeed()).isEqualTo(42);
   }
@@ -73,9 +81,7 @@ class ConfigLoaderTest {
     AgentConfig envOnly = loader(env).load(Optional.of(path), List.of());
     AgentConfig withFlag =
         loader(env)
-            .load(
-                Optional.of(path),
-                List.of(new FlagValue("--port", ConfigSchema.HTTP_PORT, "9700")));
+            .load(Optional.of(path), List.of(new FlagValue("--port", HttpConfig.PORT, "9700")));
 
     assertThat(envOnly.http().port()).isEqualTo(9600);
     assertThat(envOnly.logFormat()).isEqualTo("json");
@@ -209,7 +215,7 @@ class ConfigLoaderTest {
                 loader(Map.of())
                     .load(
                         Optional.empty(),
-                        List.of(new FlagValue("--log-format", ConfigSchema.LOG_FORMAT, "xml"))))
+                        List.of(new FlagValue("--log-format", AgentConfig.LOG_FORMAT, "xml"))))
         .hasMessage("flag --log-format: key 'log.format': value 'xml' must be one of text, json");
   }
 
@@ -221,9 +227,9 @@ class ConfigLoaderTest {
                     .load(
                         Optional.empty(),
                         List.of(
-                            new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, "h200x8"))))
+                            new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, "h200x8"))))
         .hasMessage(
-            "key 'simulate.profile': value 'h200x8' is neither a built-in profile"
+            "flag --simulate: key 'simulate.profile': value 'h200x8' is neither a built-in profile"
                 + " (a100-mig, h100x8, pcie-mixed) nor a profile file");
   }
 
@@ -237,17 +243,16 @@ class ConfigLoaderTest {
             .load(
                 Optional.empty(),
                 List.of(
-                    new FlagValue(
-                        "--simulate", ConfigSchema.SIMULATE_PROFILE, profile.toString())));
+                    new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, profile.toString())));
 
     assertThat(config.simulateProfile()).contains(profile.toString());
   }
 
   @Test
   void environmentNamesFollowKeyPaths() {
-    assertThat(ConfigSchema.METRICS_INTERVAL.envName()).isEqualTo("GPU_AGENT_METRICS_INTERVAL");
-    assertThat(ConfigSchema.NODE_NAME.envName()).isEqualTo("GPU_AGENT_NODE_NAME");
-    assertThat(ConfigSchema.SIMULATE_PROFILE.envName()).isEqualTo("GPU_AGENT_SIMULATE_PROFILE");
+    assertThat(ExporterConfig.INTERVAL.envName()).isEqualTo("GPU_AGENT_METRICS_INTERVAL");
+    assertThat(AgentConfig.NODE_NAME.envName()).isEqualTo("GPU_AGENT_NODE_NAME");
+    assertThat(AgentConfig.SIMULATE_PROFILE.envName()).isEqualTo("GPU_AGENT_SIMULATE_PROFILE");
   }
 
   @Test
@@ -267,25 +272,22 @@ class ConfigLoaderTest {
               migStrategy: mixed
               deviceListStrategy: [envvar, cdi-cri]
               passDeviceSpecs: true
-              driverRoot: /run/nvidia/driver
               resourceRenames:
                 gpu: gpu-h100
                 mig-1g.10gb: small
             """);
 
-    AgentConfig.DevicePlugin plugin =
-        loader(Map.of()).load(Optional.of(path), List.of()).devicePlugin();
+    DevicePluginConfig plugin =
+        loader(Map.of()).load(Optional.of(path), List.of()).devicePlugin().orElseThrow();
 
-    assertThat(plugin.migStrategy()).isEqualTo("mixed");
-    assertThat(plugin.deviceListStrategies()).containsExactly("envvar", "cdi-cri");
+    assertThat(plugin.migStrategy()).isEqualTo(MigStrategy.MIXED);
+    assertThat(plugin.deviceListStrategies())
+        .containsExactlyInAnyOrder(DeviceListStrategy.ENVVAR, DeviceListStrategy.CDI_CRI);
     assertThat(plugin.passDeviceSpecs()).isTrue();
     assertThat(plugin.resourceRenames())
         .containsEntry("gpu", "gpu-h100")
         .containsEntry("mig-1g.10gb", "small");
-    assertThat(plugin.dir()).isEqualTo(Path.of("/var/lib/kubelet/device-plugins"));
-    assertThat(plugin.driverRoot()).isEqualTo(Path.of("/run/nvidia/driver"));
-    assertThat(loader(Map.of()).load(Optional.empty(), List.of()).devicePlugin().driverRoot())
-        .isEqualTo(Path.of("/"));
+    assertThat(plugin.pluginDir()).isEqualTo(Path.of("/var/lib/kubelet/device-plugins"));
   }
 
   @Test
@@ -299,10 +301,12 @@ class ConfigLoaderTest {
                     "GPU_AGENT_POD_RESOURCES_ENABLED", "false"))
             .load(Optional.empty(), List.of());
 
-    assertThat(config.devicePlugin().deviceListStrategies())
-        .containsExactly("volume-mounts", "cdi-annotations");
-    assertThat(config.devicePlugin().resourceRenames()).isEqualTo(Map.of("gpu", "accel"));
-    assertThat(config.podResources().enabled()).isFalse();
+    DevicePluginConfig plugin = config.devicePlugin().orElseThrow();
+    assertThat(plugin.deviceListStrategies())
+        .containsExactlyInAnyOrder(
+            DeviceListStrategy.VOLUME_MOUNTS, DeviceListStrategy.CDI_ANNOTATIONS);
+    assertThat(plugin.resourceRenames()).isEqualTo(Map.of("gpu", "accel"));
+    assertThat(config.podResources()).isEmpty();
   }
 
   @Test
@@ -347,12 +351,16 @@ class ConfigLoaderTest {
                             dir.resolve("none").toString()))
                     .load(Optional.empty(), List.of()))
         .hasMessage(
-            "key 'http.auth.bearerTokenFile': file '" + dir.resolve("none") + "' cannot be read");
+            "environment GPU_AGENT_HTTP_AUTH_BEARER_TOKEN_FILE: key 'http.auth.bearerTokenFile':"
+                + " value '"
+                + dir.resolve("none")
+                + "' is a file that cannot be read");
   }
 
   @Test
   void healthSettingsHaveNvidiasIgnoredXidsAndAcceptLists() throws IOException {
-    AgentConfig.Health defaults = loader(Map.of()).load(Optional.empty(), List.of()).health();
+    HealthConfig defaults =
+        loader(Map.of()).load(Optional.empty(), List.of()).health().orElseThrow();
     Path path =
         file(
             """
@@ -364,14 +372,15 @@ class ConfigLoaderTest {
                 mode: never
             """);
 
-    AgentConfig.Health health = loader(Map.of()).load(Optional.of(path), List.of()).health();
+    HealthConfig health =
+        loader(Map.of()).load(Optional.of(path), List.of()).health().orElseThrow();
 
-    assertThat(defaults.ignoredXids()).containsExactly(13, 31, 43, 45, 68, 109);
+    assertThat(defaults.ignoredXids()).containsExactlyInAnyOrder(13, 31, 43, 45, 68, 109);
     assertThat(defaults.stickyReasons()).isEmpty();
-    assertThat(defaults.recoveryPasses()).isEqualTo(3);
-    assertThat(health.ignoredXids()).containsExactly(13, 31);
-    assertThat(health.stickyReasons()).containsExactly("row-remap-failure");
-    assertThat(health.probeMode()).isEqualTo("never");
+    assertThat(defaults.passesToRecover()).isEqualTo(3);
+    assertThat(health.ignoredXids()).containsExactlyInAnyOrder(13, 31);
+    assertThat(health.stickyReasons()).containsExactly(HealthReason.ROW_REMAP_FAILURE);
+    assertThat(health.probeMode()).isEqualTo(ProbeMode.NEVER);
   }
 
   @Test
@@ -383,5 +392,100 @@ class ConfigLoaderTest {
         .hasMessage(
             "environment GPU_AGENT_HEALTH_IGNORED_XIDS: key 'health.ignoredXids': value '13,x' must"
                 + " be a whole number");
+  }
+
+  @Test
+  void environmentOverridesAModuleKeyFromTheFile() throws IOException {
+    Path path = file("version: 1\nhealth:\n  probe:\n    interval: 10m\n");
+
+    HealthConfig health =
+        loader(Map.of("GPU_AGENT_HEALTH_PROBE_INTERVAL", "90s"))
+            .load(Optional.of(path), List.of())
+            .health()
+            .orElseThrow();
+
+    assertThat(health.probeInterval()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void unknownKeyInAModuleSectionSuggestsThatModulesKey() throws IOException {
+    Path path = file("version: 1\ndevicePlugin:\n  migStratgy: mixed\n");
+    Path probe = dir.resolve("probe.yaml");
+    Files.writeString(probe, "version: 1\nhealth:\n  probe:\n    dedline: 5s\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            path
+                + ": unknown key 'devicePlugin.migStratgy' (did you mean 'devicePlugin.migStrategy'?)");
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(probe), List.of()))
+        .hasMessage(
+            probe + ": unknown key 'health.probe.dedline' (did you mean 'health.probe.deadline'?)");
+    assertThatThrownBy(
+            () ->
+                loader(Map.of("GPU_AGENT_METRICS_INTERVALL", "5s"))
+                    .load(Optional.empty(), List.of()))
+        .hasMessage(
+            "environment: unknown variable GPU_AGENT_METRICS_INTERVALL (did you mean"
+                + " 'GPU_AGENT_METRICS_INTERVAL'?)");
+  }
+
+  @Test
+  void aModuleThatIsOffHasNoConfigurationButItsKeysAreStillChecked() {
+    AgentConfig off =
+        loader(Map.of("GPU_AGENT_METRICS_ENABLED", "false")).load(Optional.empty(), List.of());
+
+    assertThat(off.metrics()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                loader(
+                        Map.of(
+                            "GPU_AGENT_METRICS_ENABLED", "false",
+                            "GPU_AGENT_METRICS_INTERVAL", "1"))
+                    .load(Optional.empty(), List.of()))
+        .hasMessageContaining("key 'metrics.interval': value '1' must be a duration");
+  }
+
+  @Test
+  void newKeysForInventoryAndDriverRootHaveDefaultsAndRules() throws IOException {
+    AgentConfig defaults = loader(Map.of()).load(Optional.empty(), List.of());
+    Path path =
+        file(
+            """
+            version: 1
+            inventory:
+              interval: 5s
+              sysfsRoot: /tmp/fake-sys
+            devicePlugin:
+              driverRoot: /run/nvidia/driver
+            """);
+
+    AgentConfig config = loader(Map.of()).load(Optional.of(path), List.of());
+
+    assertThat(defaults.inventory().interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(defaults.inventory().sysfsRoot()).isEqualTo(Path.of("/sys"));
+    assertThat(defaults.devicePlugin().orElseThrow().driverRoot()).isEqualTo(Path.of("/"));
+    assertThat(config.inventory().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.inventory().sysfsRoot()).isEqualTo(Path.of("/tmp/fake-sys"));
+    assertThat(config.devicePlugin().orElseThrow().driverRoot())
+        .isEqualTo(Path.of("/run/nvidia/driver"));
+    assertThatThrownBy(
+            () ->
+                loader(Map.of("GPU_AGENT_INVENTORY_INTERVAL", "100ms"))
+                    .load(Optional.empty(), List.of()))
+        .hasMessage(
+            "environment GPU_AGENT_INVENTORY_INTERVAL: key 'inventory.interval': value '100ms'"
+                + " must be at least 1s");
+  }
+
+  @Test
+  void aModuleRuleBeyondTheTypeNamesSourceKeyAndValue() throws IOException {
+    Path path = file("version: 1\ndevicePlugin:\n  resourcePrefix: Nvidia_com\n");
+
+    assertThatThrownBy(() -> loader(Map.of()).load(Optional.of(path), List.of()))
+        .hasMessage(
+            path
+                + ": key 'devicePlugin.resourcePrefix': value 'Nvidia_com' must be a DNS domain"
+                + " like nvidia.com");
   }
 }

@@ -4,7 +4,7 @@ import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
-import io.gpuagent.agent.config.ConfigSchema;
+import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.bench.LoadAverage;
 import io.gpuagent.bench.deviceplugin.KubeletStub;
@@ -131,9 +131,9 @@ public final class XidToListAndWatch {
         .load(
             Optional.empty(),
             List.of(
-                new FlagValue("--simulate", ConfigSchema.SIMULATE_PROFILE, PROFILE),
-                new FlagValue("--port", ConfigSchema.HTTP_PORT, "0"),
-                new FlagValue("--host", ConfigSchema.HTTP_HOST, "127.0.0.1")));
+                new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, PROFILE),
+                new FlagValue("--port", HttpConfig.PORT, "0"),
+                new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
   }
 
   /** The simulator's reset route: resets the GPU, rebuilds the inventory, tells health. */

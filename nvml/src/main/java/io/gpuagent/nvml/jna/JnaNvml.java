@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JnaNvml implements Nvml {
 
-  private static final String LIBRARY_NAME = "libnvidia-ml.so.1";
+  /** The driver's soname, found by the dynamic linker. */
+  public static final String LIBRARY_NAME = "libnvidia-ml.so.1";
+
   private static final String NOT_FOUND_MESSAGE =
       "libnvidia-ml.so.1 not found: is the NVIDIA driver installed and mounted into the container?";
 

@@ -1,4 +1,4 @@
-package io.gpuagent.agent.config;
+package io.gpuagent.config;
 
 /**
  * A user mistake in configuration (file, environment or flags). Its message is the one line the
