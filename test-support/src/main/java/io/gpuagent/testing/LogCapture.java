@@ -1,0 +1,66 @@
+package io.gpuagent.testing;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one class logs at DEBUG and above while open, kept out of the build output; restores
+ * the logger on close.
+ */
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+  private final Logger logger;
+  private final Level previousLevel;
+  private final List<ILoggingEvent> events = new ArrayList<>(); // guarded by this
+
+  public LogCapture(Class<?> source) {
+    logger = (Logger) LoggerFactory.getLogger(source);
+    previousLevel = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    logger.setAdditive(false); // keep the expected warnings out of the build output
+    start();
+    logger.addAppender(this);
+  }
+
+  @Override
+  protected synchronized void append(ILoggingEvent event) {
+    events.add(event);
+    notifyAll();
+  }
+
+  /** The formatted messages logged at {@code level}, oldest first. */
+  public synchronized List<String> messages(Level level) {
+    return events.stream()
+        .filter(event -> event.getLevel() == level)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
+  }
+
+  /** Waits until {@code count} events of {@code level} have been logged; fails if not. */
+  public synchronized void await(Level level, int count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (messages(level).size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(
+            "expected " + count + " " + level + " events within " + timeout + ": " + events);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(this);
+    logger.setLevel(previousLevel);
+    logger.setAdditive(true);
+    stop();
+  }
+}
