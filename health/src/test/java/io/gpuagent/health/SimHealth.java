@@ -8,6 +8,8 @@ import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.Await;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,8 +55,8 @@ final class SimHealth implements AutoCloseable {
     started.onInventory(inventory.get());
     pump = Optional.of(started);
     Await.until(
-        () -> started.registeredGpus().size() == inventory.get().gpus().size(),
-        "every GPU registered for events");
+        "every GPU registered for events",
+        () -> started.registeredGpus().size() == inventory.get().gpus().size());
     return this;
   }
 

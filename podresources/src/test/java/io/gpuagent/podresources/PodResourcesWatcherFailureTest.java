@@ -6,6 +6,7 @@ import static io.gpuagent.podresources.PodResourcesWatcherTest.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.gpuagent.testing.LogCapture;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,13 +23,13 @@ class PodResourcesWatcherFailureTest {
 
   private Path dir;
   private Path socket;
-  private CapturedLogs logs;
+  private LogCapture logs;
 
   @BeforeEach
   void setUp() throws IOException {
     dir = Files.createTempDirectory(Path.of("/tmp"), "pr");
     socket = dir.resolve("kubelet.sock");
-    logs = new CapturedLogs(PodResourcesWatcher.class);
+    logs = new LogCapture(PodResourcesWatcher.class);
   }
 
   @AfterEach

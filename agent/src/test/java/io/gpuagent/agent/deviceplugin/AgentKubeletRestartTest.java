@@ -2,8 +2,8 @@ package io.gpuagent.agent.deviceplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpuagent.deviceplugin.Await;
 import io.gpuagent.deviceplugin.FakeKubelet.Registration;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.gpuagent.health.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpuagent.health.Await;
+import io.gpuagent.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ class ChildProcessProbeRunnerTest {
     ChildProcessProbeRunner runner = sh("echo $$ > " + shellPid + "; sleep 1000");
     Future<ProbeResult> probe =
         caller.submit(() -> runner.run(request(ProbeKind.MEMORY, Duration.ofMinutes(5))));
-    Await.until(() -> Files.exists(shellPid) && size(shellPid) > 0, "the child started");
+    Await.until("the child started", () -> Files.exists(shellPid) && size(shellPid) > 0);
 
     long start = System.nanoTime();
     runner.close();
@@ -169,7 +169,7 @@ class ChildProcessProbeRunnerTest {
 
   private static void awaitDead(long pid, String what) {
     Await.until(
-        () -> ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true),
-        what + " (pid " + pid + ") is gone");
+        what + " (pid " + pid + ") is gone",
+        () -> ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true));
   }
 }

@@ -2,10 +2,10 @@ package io.gpuagent.health.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpuagent.health.Await;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,7 +121,7 @@ class SimulatedProbeRunnerTest {
     Future<ProbeResult> probe =
         caller.submit(
             () -> runner.run(new ProbeRequest(gpu, ProbeKind.MEMORY, 64, Duration.ofMinutes(5))));
-    Await.until(SimulatedProbeRunnerTest::callerIsWaiting, "the probe is waiting");
+    Await.until("the probe is waiting", SimulatedProbeRunnerTest::callerIsWaiting);
 
     runner.close();
 

@@ -12,6 +12,7 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.ProcessInfo;
 import io.gpuagent.nvml.RemappedRows;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SimFaultsTest {
   private static final long GIB = 1L << 30;
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
   private final SimulatedNode node = SimNodes.started("a100-mig", clock);
 
   @Test
@@ -237,11 +238,11 @@ class SimFaultsTest {
 
     assertThat(node.activeFaults())
         .containsExactly(
-            new ActiveFault(gpu.uuid(), new SimFault.Xid(79), ManualClock.atEpochDay().instant()),
+            new ActiveFault(gpu.uuid(), new SimFault.Xid(79), new ManualClock().instant()),
             new ActiveFault(
                 mig.uuid(),
                 new SimFault.Latency(Duration.ofMillis(1)),
-                ManualClock.atEpochDay().instant().plusSeconds(10)));
+                new ManualClock().instant().plusSeconds(10)));
 
     node.clearFaults(gpu.uuid());
     assertThat(node.activeFaults()).extracting(ActiveFault::deviceUuid).containsExactly(mig.uuid());
