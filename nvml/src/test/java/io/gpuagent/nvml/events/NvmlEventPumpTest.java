@@ -9,6 +9,7 @@ import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.inventory.MigDevice;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -193,11 +194,12 @@ class NvmlEventPumpTest {
   }
 
   private Inventory start(String profile, Set<EventType> wanted) {
-    node = SimulatedNode.load(profile, new SimOptions("events-node", 7, clock));
-    node.init();
+    SimulatedInventories started =
+        new SimulatedInventories(profile, new SimOptions("events-node", 7, clock));
+    node = started.node;
     pump = new NvmlEventPump(node, wanted, WAIT);
     pump.start();
-    return new InventoryReader(node, clock).read();
+    return started.current();
   }
 
   private BlockingQueue<EventData> listen() {

@@ -4,25 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.nvml.Placement;
 import io.gpuagent.nvml.sim.SimFault;
-import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InventoryReaderTest {
-  private static final Clock CLOCK =
-      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK = SimulatedInventories.CLOCK;
 
   private SimulatedNode node;
 
   private Inventory read(String profile) {
-    node = SimulatedNode.load(profile, new SimOptions("node-a", 7, CLOCK));
-    node.init();
-    return new InventoryReader(node, CLOCK).read();
+    SimulatedInventories started = new SimulatedInventories(profile);
+    node = started.node;
+    return started.current();
   }
 
   @AfterEach
