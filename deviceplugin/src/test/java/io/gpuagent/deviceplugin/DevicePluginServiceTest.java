@@ -11,6 +11,7 @@ import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.MigDevice;
+import io.gpuagent.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;

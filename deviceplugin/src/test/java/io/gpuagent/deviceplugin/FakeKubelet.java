@@ -3,6 +3,7 @@ package io.gpuagent.deviceplugin;
 import io.gpuagent.deviceplugin.v1beta1.Empty;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
 import io.gpuagent.deviceplugin.v1beta1.RegistrationGrpc;
+import io.gpuagent.testing.Await;
 import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;

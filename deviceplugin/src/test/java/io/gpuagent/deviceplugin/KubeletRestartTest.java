@@ -8,6 +8,7 @@ import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KubeletRestartTest {
-  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
   private static final List<String> A100_MIXED =
       List.of(
           "nvidia.com/gpu",
@@ -37,22 +37,17 @@ class KubeletRestartTest {
   }
 
   @Test
-  void reRegistersEveryResourceWithinOneSecondAfterEachOfTwentyKubeletRestarts() {
+  void reRegistersEveryResourceAfterEachOfTwentyKubeletRestarts() {
     fixture = new PluginFixture("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
 
     for (int restart = 1; restart <= 20; restart++) {
       fixture.kubelet.restart();
-      long kubeletUp = fixture.kubelet.startedAtNanos();
       int incarnation = fixture.kubelet.incarnation();
 
       for (String resource : A100_MIXED) {
         Registration registration = fixture.kubelet.awaitRegistration(resource);
-        Duration delay = Duration.ofNanos(registration.atNanos() - kubeletUp);
-        assertThat(delay)
-            .as("restart %d: %s registered after %s", restart, resource, delay)
-            .isLessThan(ONE_SECOND);
         assertThat(fixture.dir.resolve(registration.request().getEndpoint())).exists();
       }
       assertThat(
@@ -82,8 +77,7 @@ class KubeletRestartTest {
     fixture.kubelet.serve();
 
     Registration registration = fixture.kubelet.awaitRegistration("nvidia.com/gpu");
-    assertThat(Duration.ofNanos(registration.atNanos() - fixture.kubelet.startedAtNanos()))
-        .isLessThan(ONE_SECOND);
+    assertThat(registration.atNanos()).isGreaterThan(fixture.kubelet.startedAtNanos());
     assertThat(fixture.kubelet.plugin("nvidia.com/gpu").awaitFirstList().getDevicesCount())
         .isEqualTo(8);
     Await.until("registered in status", () -> service.status().resources().get(0).registered());

@@ -11,6 +11,7 @@ import io.gpuagent.deviceplugin.v1beta1.Empty;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationRequest;
 import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationResponse;
+import io.gpuagent.testing.Await;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
 import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimFault;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -70,16 +71,14 @@ class DeviceFaultsTest {
     try (SimulatedExporter sim = new SimulatedExporter("h100x8", config, DeviceHealthSource.NONE)) {
       sim.sampleTwice(5);
       String slow = sim.inventory.get().gpus().get(5).uuid();
-      sim.node.inject(slow, new SimFault.Latency(Duration.ofSeconds(2)));
+      // stuck until the exporter closes (closing interrupts the call)
+      sim.node.inject(slow, new SimFault.Latency(Duration.ofHours(1)));
       byte[] before = sim.exporter.render(null).body();
 
       CompletableFuture<Void> sampling = CompletableFuture.runAsync(sim.exporter::sampleNow);
-      long scrapeStarted = System.nanoTime();
       byte[] during = sim.exporter.render(null).body();
-      long scrapeNanos = System.nanoTime() - scrapeStarted;
       sampling.get(5, TimeUnit.SECONDS);
 
-      assertThat(Duration.ofNanos(scrapeNanos)).isLessThan(Duration.ofMillis(100));
       assertThat(during).as("a scrape during a sample serves the previous one").isSameAs(before);
       Exposition metrics = Exposition.parse(sim.text());
       assertThat(uuidsOf(metrics, "DCGM_FI_DEV_GPU_TEMP")).hasSize(7).doesNotContain(slow);
@@ -87,10 +86,8 @@ class DeviceFaultsTest {
       assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value())
           .isEqualTo(1);
 
-      // Still stuck in its first call: the next sample does not pile another one on it.
-      long started = System.nanoTime();
-      sim.exporter.sampleNow();
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
+      // Still stuck in its first call: the next sample does not wait for it.
+      Await.returns("the next sample", sim.exporter::sampleNow);
       metrics = Exposition.parse(sim.text());
       assertThat(uuidsOf(metrics, "DCGM_FI_DEV_GPU_TEMP")).hasSize(7);
       assertThat(metrics.one("gpu_agent_exporter_device_timeouts_total", "UUID", slow).value())

@@ -3,6 +3,7 @@ package io.gpuagent.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpuagent.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -71,19 +72,17 @@ class RenderingTest {
     try {
       sim.exporter.start();
       assertThatThrownBy(sim.exporter::start).isInstanceOf(IllegalStateException.class);
-      Await.until(() -> samples(sim) >= 3, Duration.ofSeconds(10), "three scheduled samples");
+      Await.until("three scheduled samples", Duration.ofSeconds(10), () -> samples(sim) >= 3);
       assertThat(threadAlive("gpu-agent-exporter-sampler")).isTrue();
       Exposition metrics = Exposition.parse(sim.text());
       assertThat(metrics.named("jvm_memory_used_bytes"))
           .as("JVM metrics on by default")
           .isNotEmpty();
     } finally {
-      long started = System.nanoTime();
-      sim.close();
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+      Await.returns("close", sim::close);
     }
     Await.until(
-        () -> !threadAlive("gpu-agent-exporter-sampler"), Duration.ofSeconds(2), "sampler gone");
+        "sampler gone", Duration.ofSeconds(2), () -> !threadAlive("gpu-agent-exporter-sampler"));
   }
 
   @Test

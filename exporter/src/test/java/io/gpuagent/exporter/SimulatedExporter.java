@@ -1,15 +1,15 @@
 package io.gpuagent.exporter;
 
 import io.gpuagent.nvml.inventory.Inventory;
-import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.PodAssignmentSource;
 import io.gpuagent.podresources.PodAssignments;
+import io.gpuagent.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -25,6 +25,7 @@ final class SimulatedExporter implements AutoCloseable {
 
   final ManualClock clock = new ManualClock(START);
   final SimulatedNode node;
+  private final SimulatedInventories inventories;
   final AtomicReference<Inventory> inventory = new AtomicReference<>();
   final AtomicReference<PodAssignments> pods = new AtomicReference<>(PodAssignments.NONE);
   final AtomicLong podResourcesFailures = new AtomicLong();
@@ -45,9 +46,9 @@ final class SimulatedExporter implements AutoCloseable {
       DeviceHealthSource health,
       PodAssignmentSource podSource,
       LongSupplier podSourceFailures) {
-    node = SimulatedNode.load(profile, new SimOptions("sim-" + profile, SEED, clock));
-    node.init();
-    refreshInventory();
+    inventories = new SimulatedInventories(profile, new SimOptions("sim-" + profile, SEED, clock));
+    node = inventories.node;
+    inventory.set(inventories.current());
     exporter =
         new MetricsExporter(
             config,
@@ -62,7 +63,7 @@ final class SimulatedExporter implements AutoCloseable {
 
   /** Reads the inventory again, as the agent does after a change. */
   void refreshInventory() {
-    inventory.set(new InventoryReader(node, clock).read(Optional.ofNullable(inventory.get())));
+    inventory.set(inventories.reread());
   }
 
   /** Samples at the current time, then again {@code seconds} later (so rates exist). */
@@ -85,6 +86,6 @@ final class SimulatedExporter implements AutoCloseable {
   @Override
   public void close() {
     exporter.close();
-    node.shutdown();
+    inventories.close();
   }
 }

@@ -6,6 +6,7 @@ import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class XidEventsTest {
       sim.node.inject(gpu3.uuid(), new SimFault.Xid(31));
       sim.node.inject(gpu3.uuid(), new SimFault.Xid(79));
       sim.node.inject(gpu3.uuid(), new SimFault.Xid(79));
-      Await.until(() -> pump.eventsDelivered() == 3, DEADLINE, "3 XIDs delivered");
+      Await.until("3 XIDs delivered", DEADLINE, () -> pump.eventsDelivered() == 3);
       sim.sampleTwice(5);
 
       Exposition metrics = Exposition.parse(sim.text());
@@ -58,7 +59,7 @@ class XidEventsTest {
       MigDevice mig = gpu1.migDevices().get(2);
       MigDevice other = gpu1.migDevices().get(0);
       sim.node.inject(mig.uuid(), new SimFault.Xid(94));
-      Await.until(() -> pump.eventsDelivered() == 1, DEADLINE, "XID delivered");
+      Await.until("XID delivered", DEADLINE, () -> pump.eventsDelivered() == 1);
       sim.sampleTwice(5);
 
       Exposition metrics = Exposition.parse(sim.text());
@@ -99,7 +100,7 @@ class XidEventsTest {
     pump.addListener(sim.exporter::onNvmlEvent);
     pump.start();
     pump.onInventory(sim.inventory.get());
-    Await.until(() -> pump.registeredGpus().size() == gpus, DEADLINE, gpus + " GPUs registered");
+    Await.until(gpus + " GPUs registered", DEADLINE, () -> pump.registeredGpus().size() == gpus);
     return pump;
   }
 }

@@ -3,6 +3,7 @@ package io.gpuagent.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
@@ -36,7 +37,7 @@ class HealthMetricsTest {
 
     sim.node.inject(gpu0, new SimFault.Xid(13));
     sim.node.inject(gpu0, new SimFault.Xid(79));
-    Await.until(() -> !sim.healthy(gpu0), "GPU 0 unhealthy");
+    Await.until("GPU 0 unhealthy", () -> !sim.healthy(gpu0));
     for (int i = 0; i < 3; i++) {
       sim.health.probeNow(gpu0);
     }

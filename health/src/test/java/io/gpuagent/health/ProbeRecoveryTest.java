@@ -7,6 +7,7 @@ import io.gpuagent.health.probe.SimulatedProbeRunner;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,7 @@ class ProbeRecoveryTest {
     Future<ProbeResult> probe = caller.submit(() -> sim.health.probeNow(gpu5));
     // While the probe hangs, events are handled and the state can be read.
     sim.node.inject(gpu6, new SimFault.Xid(48));
-    Await.until(() -> !sim.healthy(gpu6), "GPU 6 unhealthy while GPU 5's probe hangs");
+    Await.until("GPU 6 unhealthy while GPU 5's probe hangs", () -> !sim.healthy(gpu6));
     assertThat(probe.isDone()).isFalse();
 
     ProbeResult result = probe.get(5, TimeUnit.SECONDS);
@@ -108,7 +109,7 @@ class ProbeRecoveryTest {
     sim = new SimHealth("h100x8", SimHealth.CONFIG).withEventPump();
     String gpu = sim.gpu(0).uuid();
     sim.node.inject(gpu, new SimFault.Xid(79));
-    Await.until(() -> !sim.healthy(gpu), "unhealthy");
+    Await.until("unhealthy", () -> !sim.healthy(gpu));
 
     sim.health.probeNow(gpu);
     sim.health.probeNow(gpu);
@@ -128,7 +129,7 @@ class ProbeRecoveryTest {
             .withEventPump();
     String gpu = sim.gpu(2).uuid();
     sim.node.inject(gpu, new SimFault.Xid(48));
-    Await.until(() -> !sim.healthy(gpu), "unhealthy");
+    Await.until("unhealthy", () -> !sim.healthy(gpu));
 
     for (int i = 0; i < 5; i++) {
       sim.health.probeNow(gpu);
@@ -166,7 +167,7 @@ class ProbeRecoveryTest {
     String gpu = sim.gpu(1).uuid();
     sim.health.probeNow(gpu); // UNAVAILABLE: this node has no CUDA
     sim.node.inject(gpu, new SimFault.Xid(79));
-    Await.until(() -> !sim.healthy(gpu), "unhealthy");
+    Await.until("unhealthy", () -> !sim.healthy(gpu));
 
     sim.health.probeNow(gpu);
     sim.health.checkNow();
@@ -196,7 +197,7 @@ class ProbeRecoveryTest {
     sim = new SimHealth("a100-mig", SimHealth.CONFIG).withEventPump();
     Gpu gpu0 = sim.gpu(0);
     sim.node.inject(gpu0.uuid(), new SimFault.Xid(79));
-    Await.until(() -> !sim.healthy(gpu0.uuid()), "unhealthy");
+    Await.until("unhealthy", () -> !sim.healthy(gpu0.uuid()));
 
     for (int round = 0; round < 3; round++) {
       for (MigDevice mig : gpu0.migDevices()) {

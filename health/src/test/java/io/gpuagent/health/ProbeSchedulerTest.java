@@ -9,6 +9,7 @@ import io.gpuagent.health.probe.SimulatedProbeRunner;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
+import io.gpuagent.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -53,7 +54,7 @@ class ProbeSchedulerTest {
     Instant t0 = sim.clock.instant();
 
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 1, "one probe");
+    Await.until("one probe", () -> runner.get().finished() == 1);
 
     assertThat(runner.get().devices()).containsExactly(sim.gpu(0).uuid());
     Map<String, Instant> due = sim.health.scheduler().dueTimes();
@@ -64,7 +65,7 @@ class ProbeSchedulerTest {
 
     sim.clock.advance(Duration.ofMinutes(1));
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 2, "a second probe");
+    Await.until("a second probe", () -> runner.get().finished() == 2);
     assertThat(runner.get().devices()).containsExactly(sim.gpu(0).uuid(), sim.gpu(1).uuid());
   }
 
@@ -74,16 +75,16 @@ class ProbeSchedulerTest {
     String busy = sim.gpu(4).uuid();
     sim.node.inject(busy, new SimFault.Process(4242, 1L << 30, 50));
     sim.health.startDueProbes(); // first sight: every device gets its due time
-    Await.until(() -> runner.get().finished() == 1, "GPU 0 probed");
+    Await.until("GPU 0 probed", () -> runner.get().finished() == 1);
     sim.clock.advance(EIGHT_MINUTES);
 
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 8, "the 7 idle GPUs probed");
+    Await.until("the 7 idle GPUs probed", () -> runner.get().finished() == 8);
     assertThat(runner.get().devices()).doesNotContain(busy);
 
     sim.node.clearFaults(busy);
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 9, "GPU 4 probed once idle");
+    Await.until("GPU 4 probed once idle", () -> runner.get().finished() == 9);
     assertThat(runner.get().devices()).containsOnlyOnce(busy);
   }
 
@@ -94,14 +95,14 @@ class ProbeSchedulerTest {
     MigDevice busy = gpu1.migDevices().get(0);
     sim.node.inject(busy.uuid(), new SimFault.Process(4242, 1L << 30, 50));
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 1, "the first device probed");
+    Await.until("the first device probed", () -> runner.get().finished() == 1);
 
     for (int round = 0; round < 4; round++) {
       sim.clock.advance(EIGHT_MINUTES);
       int before = runner.get().finished();
       sim.health.startDueProbes();
-      Await.until(() -> runner.get().finished() > before, "a round of probes");
-      Await.until(() -> !sim.health.scheduler().busy(), "the round finished");
+      Await.until("a round of probes", () -> runner.get().finished() > before);
+      Await.until("the round finished", () -> !sim.health.scheduler().busy());
     }
 
     assertThat(runner.get().devices()).doesNotContain(busy.uuid());
@@ -113,14 +114,16 @@ class ProbeSchedulerTest {
   void atMostOneProbeRunsPerGpuAndMigDevicesTakeTurns() {
     start("a100-mig", ProbeMode.ALWAYS, true);
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().requests().size() == 1, "GPU 0's first MIG device probed");
+    Await.until("GPU 0's first MIG device probed", () -> runner.get().requests().size() == 1);
     runner.get().release(1);
-    Await.until(() -> runner.get().finished() == 1, "it finished");
+    Await.until("it finished", () -> runner.get().finished() == 1);
+    // the runner counts before the scheduler books the probe's next due time
+    Await.until("it was booked", () -> !sim.health.scheduler().busy());
     sim.clock.advance(EIGHT_MINUTES.multipliedBy(2));
 
     sim.health.startDueProbes();
     // every device is due, but each GPU runs one probe: 2 MIG GPUs + 2 whole GPUs
-    Await.until(() -> runner.get().requests().size() == 5, "one probe per GPU");
+    Await.until("one probe per GPU", () -> runner.get().requests().size() == 5);
     sim.health.startDueProbes();
     assertThat(runner.get().requests()).hasSize(5);
     assertThat(runner.get().devices().subList(1, 5))
@@ -131,10 +134,10 @@ class ProbeSchedulerTest {
             sim.gpu(3).uuid());
 
     runner.get().release(4);
-    Await.until(() -> runner.get().finished() == 5, "the four finished");
-    Await.until(() -> !sim.health.scheduler().busy(), "no GPU busy");
+    Await.until("the four finished", () -> runner.get().finished() == 5);
+    Await.until("no GPU busy", () -> !sim.health.scheduler().busy());
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().requests().size() == 7, "the next MIG devices' turn");
+    Await.until("the next MIG devices' turn", () -> runner.get().requests().size() == 7);
     runner.get().release(2);
   }
 
@@ -148,7 +151,7 @@ class ProbeSchedulerTest {
     sim.health.startDueProbes();
     sim.clock.advance(EIGHT_MINUTES);
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().finished() == 7, "the 7 other GPUs probed");
+    Await.until("the 7 other GPUs probed", () -> runner.get().finished() == 7);
 
     assertThat(runner.get().devices()).doesNotContain(lost);
     assertThat(sim.reason(lost)).contains(HealthReason.GPU_LOST);
@@ -193,7 +196,7 @@ class ProbeSchedulerTest {
         .hasMessage("no GPU or MIG device GPU-nope in the inventory");
 
     sim.health.startDueProbes();
-    Await.until(() -> runner.get().requests().size() == 1, "a probe holds GPU 0");
+    Await.until("a probe holds GPU 0", () -> runner.get().requests().size() == 1);
     String sibling = sim.gpu(0).migDevices().get(3).uuid();
     assertThatThrownBy(() -> sim.health.probeNow(sibling))
         .isInstanceOf(IllegalStateException.class)

@@ -5,12 +5,13 @@ import io.gpuagent.health.probe.SimulatedProbeRunner;
 import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
-import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.Await;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -31,7 +32,7 @@ final class SimHealth implements AutoCloseable {
   final ManualClock clock = new ManualClock();
   final SimulatedNode node;
   final HealthService health;
-  private final AtomicReference<Inventory> inventory = new AtomicReference<>();
+  private final SimulatedInventories inventories;
   private Optional<NvmlEventPump> pump = Optional.empty();
 
   SimHealth(String profile, HealthConfig config) {
@@ -39,10 +40,10 @@ final class SimHealth implements AutoCloseable {
   }
 
   SimHealth(String profile, HealthConfig config, Function<SimulatedNode, ProbeRunner> probes) {
-    node = SimulatedNode.load(profile, new SimOptions("test-node", 42, clock));
-    node.init();
-    health = new HealthService(config, node, inventory::get, probes.apply(node), clock);
-    refreshInventory();
+    inventories = new SimulatedInventories(profile, new SimOptions("test-node", 42, clock));
+    node = inventories.node;
+    health = new HealthService(config, node, inventories::current, probes.apply(node), clock);
+    health.onInventory(inventories.current());
   }
 
   /** Starts a pump with the health listener and waits until every GPU is registered. */
@@ -50,28 +51,27 @@ final class SimHealth implements AutoCloseable {
     NvmlEventPump started = new NvmlEventPump(node, NvmlEventPump.XID_AND_ECC, PUMP_WAIT);
     started.addListener(health.eventListener());
     started.start();
-    started.onInventory(inventory.get());
+    started.onInventory(inventories.current());
     pump = Optional.of(started);
     Await.until(
-        () -> started.registeredGpus().size() == inventory.get().gpus().size(),
-        "every GPU registered for events");
+        "every GPU registered for events",
+        () -> started.registeredGpus().size() == inventories.current().gpus().size());
     return this;
   }
 
   /** Reads the inventory again and hands it to the service, as the agent does on a change. */
   Inventory refreshInventory() {
-    Inventory next = new InventoryReader(node, clock).read(Optional.ofNullable(inventory.get()));
-    inventory.set(next);
+    Inventory next = inventories.reread();
     health.onInventory(next);
     return next;
   }
 
   Inventory inventory() {
-    return inventory.get();
+    return inventories.current();
   }
 
   Gpu gpu(int index) {
-    return inventory.get().gpus().stream()
+    return inventories.current().gpus().stream()
         .filter(gpu -> gpu.index() == index)
         .findFirst()
         .orElseThrow();
@@ -97,6 +97,6 @@ final class SimHealth implements AutoCloseable {
   public void close() {
     pump.ifPresent(NvmlEventPump::close);
     health.close();
-    node.shutdown();
+    inventories.close();
   }
 }

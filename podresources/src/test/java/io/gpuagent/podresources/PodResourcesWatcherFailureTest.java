@@ -6,6 +6,8 @@ import static io.gpuagent.podresources.PodResourcesWatcherTest.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.gpuagent.testing.Await;
+import io.gpuagent.testing.LogCapture;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,13 +24,13 @@ class PodResourcesWatcherFailureTest {
 
   private Path dir;
   private Path socket;
-  private CapturedLogs logs;
+  private LogCapture logs;
 
   @BeforeEach
   void setUp() throws IOException {
     dir = Files.createTempDirectory(Path.of("/tmp"), "pr");
     socket = dir.resolve("kubelet.sock");
-    logs = new CapturedLogs(PodResourcesWatcher.class);
+    logs = new LogCapture(PodResourcesWatcher.class);
   }
 
   @AfterEach
@@ -104,7 +106,7 @@ class PodResourcesWatcherFailureTest {
       assertThat(watcher.refreshNow()).isSameAs(PodAssignments.NONE);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-      assertThat(took).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(5));
+      assertThat(took).as("one call deadline").isGreaterThanOrEqualTo(Duration.ofMillis(1500));
       assertThat(logs.messages(Level.WARN))
           .singleElement()
           .asString()
@@ -168,11 +170,8 @@ class PodResourcesWatcherFailureTest {
       watcher.start();
       kubelet.awaitListCalls(1, WAIT);
 
-      long start = System.nanoTime();
-      watcher.close();
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Await.returns("close during a hung call", watcher::close);
 
-      assertThat(took).isLessThan(Duration.ofSeconds(1));
       assertThat(watcher.current()).isSameAs(PodAssignments.NONE);
       int calls = kubelet.listCalls();
       assertThat(watcher.refreshNow()).isSameAs(PodAssignments.NONE);

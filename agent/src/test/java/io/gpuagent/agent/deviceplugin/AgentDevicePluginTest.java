@@ -3,13 +3,13 @@ package io.gpuagent.agent.deviceplugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gpuagent.deviceplugin.Await;
 import io.gpuagent.deviceplugin.FakeKubelet.Registration;
 import io.gpuagent.deviceplugin.PluginClient;
 import io.gpuagent.deviceplugin.v1beta1.AllocateResponse;
 import io.gpuagent.deviceplugin.v1beta1.Device;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.NUMANode;
+import io.gpuagent.testing.Await;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.json.JsonArray;

@@ -2,8 +2,8 @@ package io.gpuagent.agent.deviceplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpuagent.deviceplugin.Await;
 import io.gpuagent.deviceplugin.PluginClient;
+import io.gpuagent.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;

@@ -7,6 +7,7 @@ import io.gpuagent.agent.TestConfigs;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.FakePodResourcesServer;
+import io.gpuagent.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,21 +53,12 @@ class AgentMetricsTest {
     return new String(get("/metrics", Map.of()).body(), StandardCharsets.UTF_8);
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(20); // poll interval of the deadline wait
-    }
-  }
-
   @Test
   void metricsShowTheDcgmSetForEveryGpu() throws Exception {
     start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
     // Profiling rates need two samples; the first sample has none.
-    await(() -> uncheckedMetrics().contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE{"), "the second sample");
+    Await.until(
+        "the second sample", () -> uncheckedMetrics().contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE{"));
 
     String text = metrics();
 
@@ -88,7 +78,7 @@ class AgentMetricsTest {
   @Test
   void metricsNegotiateOpenMetricsAndGzip() throws Exception {
     start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
-    await(() -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"), "the first sample");
+    Await.until("the first sample", () -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"));
 
     HttpResponse<byte[]> open =
         get("/metrics", Map.of("Accept", "application/openmetrics-text; version=1.0.0"));
@@ -124,8 +114,8 @@ class AgentMetricsTest {
 
       kubelet.assign("ml", "trainer-0", "main", "nvidia.com/gpu", uuid);
 
-      await(
-          () -> uncheckedMetrics().contains("pod=\"trainer-0\""), "pod labels on the GPU's series");
+      Await.until(
+          "pod labels on the GPU's series", () -> uncheckedMetrics().contains("pod=\"trainer-0\""));
       assertThat(
               metrics()
                   .lines()
@@ -151,7 +141,7 @@ class AgentMetricsTest {
   @Test
   void aLostGpuIsReportedUnhealthyAndLosesItsSeries() throws Exception {
     start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
-    await(() -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"), "the first sample");
+    Await.until("the first sample", () -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"));
     String uuid = node.devices().get(5).uuid();
 
     HttpResponse<byte[]> injected =
@@ -163,19 +153,19 @@ class AgentMetricsTest {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(injected.statusCode()).isEqualTo(201);
 
-    await(
+    Await.until(
+        "the lost GPU's series to go",
         () ->
             uncheckedMetrics()
                     .lines()
                     .filter(line -> line.startsWith("DCGM_FI_DEV_GPU_TEMP{"))
                     .count()
-                == 7,
-        "the lost GPU's series to go");
-    await(
+                == 7);
+    Await.until(
+        "the lost GPU reported unhealthy",
         () ->
             uncheckedMetrics().contains("gpu_agent_device_health{")
-                && healthLine(uuid).endsWith(" 0.0"),
-        "the lost GPU reported unhealthy");
+                && healthLine(uuid).endsWith(" 0.0"));
     JsonObject lost =
         new JsonObject(new String(get("/api/v1/devices", Map.of()).body(), StandardCharsets.UTF_8))
             .getJsonArray("lostDevices")

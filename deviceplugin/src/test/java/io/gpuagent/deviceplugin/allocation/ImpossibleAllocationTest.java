@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -73,7 +74,7 @@ class ImpossibleAllocationTest {
       node.init();
       String lost = node.deviceByIndex(3).uuid();
       node.inject(lost, new SimFault.Lost());
-      Inventory inventory = new InventoryReader(node, SimulatedNodes.CLOCK).read();
+      Inventory inventory = new InventoryReader(node, SimulatedInventories.CLOCK).read();
 
       assertOneLine(
               () -> TopologyAllocator.build(node, inventory).choose(List.of(lost), List.of(), 1))

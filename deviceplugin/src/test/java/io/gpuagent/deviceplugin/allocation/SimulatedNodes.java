@@ -2,25 +2,22 @@ package io.gpuagent.deviceplugin.allocation;
 
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
-import io.gpuagent.nvml.inventory.InventoryReader;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 
 /** A started simulated node, its inventory and an allocator built from both. */
 record SimulatedNodes(SimulatedNode node, Inventory inventory, TopologyAllocator allocator)
     implements AutoCloseable {
-  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-
   static SimulatedNodes start(String profile) {
-    SimulatedNode node = SimulatedNode.load(profile, new SimOptions("alloc-node", 11, CLOCK));
-    node.init();
-    Inventory inventory = new InventoryReader(node, CLOCK).read();
-    return new SimulatedNodes(node, inventory, TopologyAllocator.build(node, inventory));
+    SimulatedInventories started =
+        new SimulatedInventories(
+            profile, new SimOptions("alloc-node", 11, SimulatedInventories.CLOCK));
+    Inventory inventory = started.current();
+    return new SimulatedNodes(
+        started.node, inventory, TopologyAllocator.build(started.node, inventory));
   }
 
   /** The UUIDs of the GPUs at these NVML indices. */

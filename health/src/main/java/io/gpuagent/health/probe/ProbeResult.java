@@ -1,7 +1,6 @@
 package io.gpuagent.health.probe;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,15 +61,7 @@ public record ProbeResult(Outcome outcome, Duration duration, String detail, lon
 
   /** The protocol line, without a trailing newline. */
   public String toJson() {
-    return "{\"outcome\":"
-        + FlatJson.quote(outcome.name())
-        + ",\"durationMs\":"
-        + duration.toMillis()
-        + ",\"detail\":"
-        + FlatJson.quote(detail)
-        + ",\"mismatches\":"
-        + mismatches
-        + "}";
+    return ProbeResultJson.write(this);
   }
 
   /**
@@ -80,38 +71,6 @@ public record ProbeResult(Outcome outcome, Duration duration, String detail, lon
    * @throws IllegalArgumentException naming what is wrong when the line is not such an object
    */
   public static ProbeResult fromJson(String line) {
-    Map<String, Object> fields = FlatJson.parseObject(line);
-    Object outcome = fields.get("outcome");
-    if (!(outcome instanceof String name)) {
-      throw new IllegalArgumentException("probe result has no \"outcome\" string: " + line);
-    }
-    Outcome parsed;
-    try {
-      parsed = Outcome.valueOf(name);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("probe result has unknown outcome \"" + name + "\"", e);
-    }
-    return new ProbeResult(
-        parsed,
-        Duration.ofMillis(number(fields, "durationMs")),
-        text(fields, "detail"),
-        number(fields, "mismatches"));
-  }
-
-  private static long number(Map<String, Object> fields, String key) {
-    Object value = fields.getOrDefault(key, 0L);
-    if (!(value instanceof Long n)) {
-      throw new IllegalArgumentException(
-          "probe result \"" + key + "\" is not an integer: " + value);
-    }
-    return n;
-  }
-
-  private static String text(Map<String, Object> fields, String key) {
-    Object value = fields.getOrDefault(key, "");
-    if (!(value instanceof String s)) {
-      throw new IllegalArgumentException("probe result \"" + key + "\" is not a string: " + value);
-    }
-    return s;
+    return ProbeResultJson.read(line);
   }
 }

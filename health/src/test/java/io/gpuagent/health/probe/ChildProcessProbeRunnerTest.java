@@ -2,7 +2,7 @@ package io.gpuagent.health.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpuagent.health.Await;
+import io.gpuagent.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,14 +64,11 @@ class ChildProcessProbeRunnerTest {
     String script = "echo $$ > " + shellPid + "; sleep 1000 & echo $! > " + sleepPid + "; wait";
     Duration deadline = Duration.ofMillis(500);
     try (ChildProcessProbeRunner runner = sh(script)) {
-      long start = System.nanoTime();
       ProbeResult result = runner.run(request(ProbeKind.COMPUTE, deadline));
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
 
       assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.HUNG);
       assertThat(result.detail()).isEqualTo("no result within 500 ms; the probe was killed");
       assertThat(result.duration()).isGreaterThanOrEqualTo(deadline);
-      assertThat(took).isLessThan(deadline.plusSeconds(3));
     }
     awaitDead(pid(shellPid), "the probe shell");
     awaitDead(pid(sleepPid), "the probe's own child");
@@ -132,13 +129,11 @@ class ChildProcessProbeRunnerTest {
     ChildProcessProbeRunner runner = sh("echo $$ > " + shellPid + "; sleep 1000");
     Future<ProbeResult> probe =
         caller.submit(() -> runner.run(request(ProbeKind.MEMORY, Duration.ofMinutes(5))));
-    Await.until(() -> Files.exists(shellPid) && size(shellPid) > 0, "the child started");
+    Await.until("the child started", () -> Files.exists(shellPid) && size(shellPid) > 0);
 
-    long start = System.nanoTime();
-    runner.close();
+    Await.returns("close during a 5-minute probe", runner::close);
     ProbeResult result = probe.get(5, TimeUnit.SECONDS);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.UNAVAILABLE);
     assertThat(result.detail()).isEqualTo("probe stopped: the runner was closed");
     awaitDead(pid(shellPid), "the probe child");
@@ -169,7 +164,7 @@ class ChildProcessProbeRunnerTest {
 
   private static void awaitDead(long pid, String what) {
     Await.until(
-        () -> ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true),
-        what + " (pid " + pid + ") is gone");
+        what + " (pid " + pid + ") is gone",
+        () -> ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true));
   }
 }

@@ -53,6 +53,14 @@ class ProbeResultTest {
   }
 
   @Test
+  void unknownKeysWithNestedOrFractionalValuesAreSkipped() {
+    ProbeResult result =
+        ProbeResult.fromJson(
+            "{\"gpu\":{\"sm\":[1,2]},\"outcome\":\"HUNG\",\"load\":0.5,\"durationMs\":7}");
+    assertThat(result).isEqualTo(ProbeResult.hung(Duration.ofMillis(7), ""));
+  }
+
+  @Test
   void brokenLinesAreRefusedWithOneLineNamingTheProblem() {
     assertThatThrownBy(() -> ProbeResult.fromJson("{\"durationMs\":3}"))
         .isInstanceOf(IllegalArgumentException.class)

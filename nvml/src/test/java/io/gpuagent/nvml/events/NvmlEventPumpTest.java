@@ -9,9 +9,12 @@ import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.inventory.MigDevice;
+import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.Await;
+import io.gpuagent.testing.LogCapture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class NvmlEventPumpTest {
     BlockingQueue<EventData> first = listen();
     BlockingQueue<EventData> second = listen();
     pump.onInventory(inventory);
-    awaitTrue(() -> pump.registeredGpus().size() == 8, "all 8 GPUs registered");
+    Await.until("all 8 GPUs registered", () -> pump.registeredGpus().size() == 8);
 
     String gpu3 = inventory.gpus().get(3).uuid();
     node.inject(gpu3, new SimFault.Xid(79));
@@ -72,7 +73,7 @@ class NvmlEventPumpTest {
     Inventory inventory = start("a100-mig", NvmlEventPump.XID_AND_ECC);
     BlockingQueue<EventData> events = listen();
     pump.onInventory(inventory);
-    awaitTrue(() -> pump.registeredGpus().size() == 4, "all 4 GPUs registered");
+    Await.until("all 4 GPUs registered", () -> pump.registeredGpus().size() == 4);
 
     Gpu gpu0 = inventory.gpus().get(0);
     MigDevice mig = gpu0.migDevices().get(3);
@@ -91,7 +92,7 @@ class NvmlEventPumpTest {
     Inventory inventory = start("h100x8", NvmlEventPump.XID_AND_ECC);
     BlockingQueue<EventData> events = listen();
     pump.onInventory(inventory);
-    awaitTrue(() -> pump.registeredGpus().size() == 8, "all 8 GPUs registered");
+    Await.until("all 8 GPUs registered", () -> pump.registeredGpus().size() == 8);
 
     node.inject(inventory.gpus().get(0).uuid(), new SimFault.EccErrors(3, 1));
 
@@ -111,9 +112,9 @@ class NvmlEventPumpTest {
       // L40S has no MIG, so no MIG_CONFIG_CHANGE events; the A100s have them.
       Inventory inventory = start("pcie-mixed", EnumSet.of(EventType.MIG_CONFIG_CHANGE));
       pump.onInventory(inventory);
-      awaitTrue(() -> pump.registeredGpus().size() == 2, "both A100s registered");
+      Await.until("both A100s registered", () -> pump.registeredGpus().size() == 2);
       pump.onInventory(new InventoryReader(node, clock).read());
-      awaitTrue(() -> pump.inventoriesApplied() == 2, "second inventory applied");
+      Await.until("second inventory applied", () -> pump.inventoriesApplied() == 2);
 
       assertThat(pump.registeredGpus())
           .containsExactlyInAnyOrder(
@@ -132,12 +133,12 @@ class NvmlEventPumpTest {
     node.inject(gpu2, new SimFault.Lost());
     Inventory withLost = new InventoryReader(node, clock).read(Optional.of(inventory));
     pump.onInventory(withLost);
-    awaitTrue(() -> pump.registeredGpus().size() == 7, "7 GPUs registered");
+    Await.until("7 GPUs registered", () -> pump.registeredGpus().size() == 7);
     assertThat(pump.registeredGpus()).doesNotContain(gpu2);
 
     node.resetGpu(gpu2);
     pump.onInventory(new InventoryReader(node, clock).read());
-    awaitTrue(() -> pump.registeredGpus().contains(gpu2), "GPU 2 registered after its reset");
+    Await.until("GPU 2 registered after its reset", () -> pump.registeredGpus().contains(gpu2));
     node.inject(gpu2, new SimFault.Xid(48));
 
     EventData event = events.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
@@ -156,7 +157,7 @@ class NvmlEventPumpTest {
     BlockingQueue<EventData> events = listen();
     try (LogCapture logs = new LogCapture(NvmlEventPump.class)) {
       pump.onInventory(inventory);
-      awaitTrue(() -> pump.registeredGpus().size() == 8, "all 8 GPUs registered");
+      Await.until("all 8 GPUs registered", () -> pump.registeredGpus().size() == 8);
       node.inject(inventory.gpus().get(0).uuid(), new SimFault.Xid(13));
       node.inject(inventory.gpus().get(1).uuid(), new SimFault.Xid(31));
 
@@ -170,13 +171,10 @@ class NvmlEventPumpTest {
   void closeStopsTheThreadPromptlyAndFreesTheSet() {
     Inventory inventory = start("h100x8", NvmlEventPump.XID_AND_ECC);
     pump.onInventory(inventory);
-    awaitTrue(() -> pump.registeredGpus().size() == 8, "all 8 GPUs registered");
+    Await.until("all 8 GPUs registered", () -> pump.registeredGpus().size() == 8);
 
-    long startedNanos = System.nanoTime();
-    pump.close();
+    Await.returns("close", pump::close);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos))
-        .isLessThan(Duration.ofSeconds(1));
     assertThat(threadAlive("gpu-agent-nvml-events")).isFalse();
     assertThat(pump.registeredGpus()).isEmpty();
     pump.close(); // idempotent
@@ -185,19 +183,17 @@ class NvmlEventPumpTest {
   @Test
   void closeBeforeAnyInventoryIsPrompt() {
     start("h100x8", NvmlEventPump.XID_AND_ECC);
-    long startedNanos = System.nanoTime();
-    pump.close();
-    assertThat(Duration.ofNanos(System.nanoTime() - startedNanos))
-        .isLessThan(Duration.ofSeconds(1));
+    Await.returns("close", pump::close);
     assertThat(threadAlive("gpu-agent-nvml-events")).isFalse();
   }
 
   private Inventory start(String profile, Set<EventType> wanted) {
-    node = SimulatedNode.load(profile, new SimOptions("events-node", 7, clock));
-    node.init();
+    SimulatedInventories started =
+        new SimulatedInventories(profile, new SimOptions("events-node", 7, clock));
+    node = started.node;
     pump = new NvmlEventPump(node, wanted, WAIT);
     pump.start();
-    return new InventoryReader(node, clock).read();
+    return started.current();
   }
 
   private BlockingQueue<EventData> listen() {
@@ -209,16 +205,5 @@ class NvmlEventPumpTest {
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(thread -> thread.getName().equals(name) && thread.isAlive());
-  }
-
-  /** Polls a condition the pump's thread makes true, failing after a deadline. */
-  static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-    }
   }
 }

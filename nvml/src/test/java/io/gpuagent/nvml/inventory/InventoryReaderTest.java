@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -19,15 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InventoryReaderTest {
-  private static final Clock CLOCK =
-      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK = SimulatedInventories.CLOCK;
 
   private SimulatedNode node;
 
   private Inventory read(String profile) {
-    node = SimulatedNode.load(profile, new SimOptions("node-a", 7, CLOCK));
-    node.init();
-    return new InventoryReader(node, CLOCK).read();
+    SimulatedInventories started = new SimulatedInventories(profile);
+    node = started.node;
+    return started.current();
   }
 
   @AfterEach

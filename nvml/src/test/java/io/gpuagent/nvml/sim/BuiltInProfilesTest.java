@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpuagent.nvml.Architecture;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.testing.ManualClock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class BuiltInProfilesTest {
   private static final String MIG_UUID =
       "MIG-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   @Test
   void builtInProfilesAreListedSorted() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gpuagent.nvml.EventSet;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The sampler, the health watcher and HTTP handlers call the simulator at the same time. */
 class ConcurrencyTest {
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   @Test
   void concurrentSamplingInjectionAndEventWaitingStayConsistent() throws Exception {

@@ -12,6 +12,7 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.Placement;
+import io.gpuagent.testing.ManualClock;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MigLifecycleTest {
   @TempDir Path dir;
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
   private final SimulatedNode node = SimNodes.started("a100-mig", clock);
 
   @Test

@@ -9,6 +9,7 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.Placement;
+import io.gpuagent.testing.ManualClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MigPlacementTest {
   @TempDir Path dir;
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   private NvmlDevice emptyGpu(String model) {
     return SimNodes.emptyMigGpu(dir, model, clock).deviceByIndex(0);

@@ -9,6 +9,7 @@ import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.PcieCounter;
+import io.gpuagent.testing.ManualClock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ class NotSupportedMatrixTest {
 
   @TempDir Path dir;
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
   private Nvml nvml;
 
   @BeforeEach

@@ -8,6 +8,7 @@ import io.gpuagent.nvml.EventSet;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -20,7 +21,7 @@ class SimEventsTest {
   private static final Duration SHORT = Duration.ofMillis(20);
   private static final Set<EventType> XID = EnumSet.of(EventType.XID_CRITICAL_ERROR);
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
   private final SimulatedNode node = SimNodes.started("a100-mig", clock);
 
   @Test

@@ -1,5 +1,6 @@
 package io.gpuagent.nvml.sim;
 
+import io.gpuagent.testing.ManualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SimProbeFaultsTest {
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
   private final SimulatedNode node = SimNodes.started("a100-mig", clock);
 
   @Test

@@ -3,6 +3,7 @@ package io.gpuagent.nvml.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpuagent.testing.ManualClock;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimProfileLoaderTest {
   @TempDir Path dir;
 
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   @Test
   void unknownKeyIsAnErrorNamingFileAndKey() {

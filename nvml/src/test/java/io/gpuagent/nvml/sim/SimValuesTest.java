@@ -11,6 +11,7 @@ import io.gpuagent.nvml.NvLinkThroughput;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PcieCounter;
+import io.gpuagent.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Values move with the clock, deterministically for a seed, and counters only grow. */
 class SimValuesTest {
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   @Test
   void energyOnlyGrowsAndFollowsPower() {
@@ -40,7 +41,7 @@ class SimValuesTest {
 
   @Test
   void valuesAreDeterministicForASeedAndClockWhateverTheCallOrder() {
-    ManualClock otherClock = ManualClock.atEpochDay();
+    ManualClock otherClock = new ManualClock();
     NvmlDevice chatty = SimNodes.started("h100x8", clock).deviceByIndex(1);
     NvmlDevice quiet = SimNodes.started("h100x8", otherClock).deviceByIndex(1);
     for (int second = 0; second < 120; second++) {

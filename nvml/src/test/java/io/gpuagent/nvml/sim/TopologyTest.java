@@ -8,10 +8,11 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.PciInfo;
 import io.gpuagent.nvml.TopologyLevel;
+import io.gpuagent.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class TopologyTest {
-  private final ManualClock clock = ManualClock.atEpochDay();
+  private final ManualClock clock = new ManualClock();
 
   @Test
   void h100x8ShowsEveryPcieLevel() {

@@ -1,4 +1,4 @@
-package io.gpuagent.nvml.sim;
+package io.gpuagent.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,22 +7,26 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
+  /** Where {@link #ManualClock()} starts. */
+  public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
   private volatile Instant now;
 
-  ManualClock(Instant start) {
+  /** At {@link #START}. */
+  public ManualClock() {
+    this(START);
+  }
+
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  static ManualClock atEpochDay() {
-    return new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-  }
-
-  void advance(Duration step) {
+  public void advance(Duration step) {
     now = now.plus(step);
   }
 
-  void advanceSeconds(long seconds) {
+  public void advanceSeconds(long seconds) {
     advance(Duration.ofSeconds(seconds));
   }
 

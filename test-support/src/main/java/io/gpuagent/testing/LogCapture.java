@@ -1,4 +1,4 @@
-package io.gpuagent.podresources;
+package io.gpuagent.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
-/** Everything one class logs at DEBUG and above while open; restores the logger on close. */
-final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+/**
+ * Everything one class logs at DEBUG and above while open, kept out of the build output; restores
+ * the logger on close.
+ */
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;
   private final Level previousLevel;
   private final List<ILoggingEvent> events = new ArrayList<>(); // guarded by this
 
-  CapturedLogs(Class<?> source) {
+  public LogCapture(Class<?> source) {
     logger = (Logger) LoggerFactory.getLogger(source);
     previousLevel = logger.getLevel();
     logger.setLevel(Level.DEBUG);
@@ -31,7 +34,8 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoClos
     notifyAll();
   }
 
-  synchronized List<String> messages(Level level) {
+  /** The formatted messages logged at {@code level}, oldest first. */
+  public synchronized List<String> messages(Level level) {
     return events.stream()
         .filter(event -> event.getLevel() == level)
         .map(ILoggingEvent::getFormattedMessage)
@@ -39,7 +43,8 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoClos
   }
 
   /** Waits until {@code count} events of {@code level} have been logged; fails if not. */
-  synchronized void await(Level level, int count, Duration timeout) throws InterruptedException {
+  public synchronized void await(Level level, int count, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (messages(level).size() < count) {
       long left = deadline - System.nanoTime();
