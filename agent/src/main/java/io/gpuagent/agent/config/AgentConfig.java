@@ -19,6 +19,7 @@ public record AgentConfig(
     PodResources podResources,
     Metrics metrics,
     Health health,
+    Duration inventoryInterval,
     Duration shutdownTimeout) {
 
   /** The HTTP server; TLS and auth are off when their files are not set. */
@@ -70,6 +71,7 @@ public record AgentConfig(
         podResources,
         metrics,
         health,
+        inventoryInterval,
         shutdownTimeout);
   }
 
@@ -136,6 +138,7 @@ public record AgentConfig(
             v.get(ConfigSchema.HEALTH_RECOVERY_PASSES),
             v.get(ConfigSchema.HEALTH_IGNORED_XIDS),
             v.get(ConfigSchema.HEALTH_STICKY_REASONS)),
+        v.get(ConfigSchema.INVENTORY_INTERVAL),
         v.get(ConfigSchema.SHUTDOWN_TIMEOUT));
   }
 

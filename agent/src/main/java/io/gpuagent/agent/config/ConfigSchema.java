@@ -77,6 +77,13 @@ public final class ConfigSchema {
           new ValueType.MinDuration(Duration.ofMillis(100)),
           Optional.of(Duration.ofSeconds(5)),
           "How often the metrics sampler reads NVML; a scrape renders the latest sample.");
+  public static final ConfigKey<Duration> INVENTORY_INTERVAL =
+      new ConfigKey<>(
+          "inventory.interval",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Optional.of(Duration.ofSeconds(30)),
+          "How often a cheap fingerprint of the hardware (GPUs, UUIDs, MIG mode and instances) is"
+              + " compared; the inventory is rebuilt when it changed.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       new ConfigKey<>(
           "shutdown.timeout",
@@ -304,6 +311,7 @@ public final class ConfigSchema {
           HEALTH_RECOVERY_PASSES,
           HEALTH_IGNORED_XIDS,
           HEALTH_STICKY_REASONS,
+          INVENTORY_INTERVAL,
           SHUTDOWN_TIMEOUT);
 
   static final Map<String, ConfigKey<?>> BY_PATH =

@@ -150,7 +150,8 @@ class AgentMetricsTest {
 
   @Test
   void aLostGpuIsReportedUnhealthyAndLosesItsSeries() throws Exception {
-    start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
+    // The agent notices the lost GPU itself, at its next hardware check.
+    start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms", "GPU_AGENT_INVENTORY_INTERVAL", "100ms"));
     await(() -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"), "the first sample");
     String uuid = node.devices().get(5).uuid();
 
