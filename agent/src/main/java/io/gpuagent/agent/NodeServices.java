@@ -152,6 +152,7 @@ public final class NodeServices implements AutoCloseable {
     devicePlugin.ifPresent(
         plugin -> {
           plugin.start(first);
+          plugin.onKubeletRestart(inventoryWatcher::checkSoon);
           started.push(plugin);
         });
     health.onInventory(first);
