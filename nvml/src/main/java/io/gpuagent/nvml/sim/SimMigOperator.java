@@ -107,11 +107,11 @@ final class SimMigOperator {
 
   private void build(Layout layout) {
     destroyAll();
-    boolean modeNow = device.migMode().map(MigMode::current).orElse(false);
-    if (modeNow != layout.enabled()) {
-      if (device.setMigMode(layout.enabled()) == NvmlReturn.RESET_REQUIRED) {
-        node.resetGpuLocked(gpu);
-      }
+    MigMode mode = device.migMode().orElseThrow();
+    // A pending mode left by an earlier request is overwritten too, as nvidia-smi -mig does.
+    if ((mode.current() != layout.enabled() || mode.pending() != layout.enabled())
+        && device.setMigMode(layout.enabled()) == NvmlReturn.RESET_REQUIRED) {
+      node.resetGpuLocked(gpu);
     }
     for (Instance wanted : layout.instances()) {
       GpuInstance gi =

@@ -50,6 +50,16 @@ class SimMigLayoutTest {
   }
 
   @Test
+  void aPendingModeLeftBehindIsOverwritten() {
+    NvmlDevice gpu = node.deviceByIndex(3);
+    gpu.setMigMode(true);
+
+    node.setMigLayout(gpu.uuid(), false, List.of());
+
+    assertThat(gpu.migMode()).contains(new MigMode(false, false));
+  }
+
+  @Test
   void aLayoutThePlacementRulesRefuseKeepsTheOldLayout() {
     NvmlDevice gpu = node.deviceByIndex(1);
     InventoryFingerprint before = InventoryFingerprint.read(node);
