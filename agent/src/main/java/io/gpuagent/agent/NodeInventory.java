@@ -1,41 +1,60 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.nvml.inventory.Inventory;
+import io.gpuagent.nvml.inventory.InventoryListener;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's current {@link Inventory} and the one path that rebuilds it. Start-up, fault
- * injection, MIG re-layout and kubelet restarts all call {@link #rebuild()}; readers take the
- * published snapshot without locking.
+ * The node's current {@link Inventory} and the one path that rebuilds it. {@link #rebuild()} reads
+ * NVML, swaps the published snapshot (the exporter and the HTTP API read it without locking) and
+ * tells every {@link InventoryListener} (device plugin, event pump, health) in order. It runs at
+ * start-up and then only when the agent itself notices a change: {@link InventoryWatcher} calls it
+ * on a MIG config-change event, a changed hardware fingerprint, a health change or a kubelet
+ * restart. Rebuilds are serialised; one that finds the same hardware publishes nothing.
  */
 public final class NodeInventory {
   private static final Logger LOG = LoggerFactory.getLogger(NodeInventory.class);
 
   private final InventoryReader reader;
   private final AtomicReference<Inventory> current = new AtomicReference<>();
-  private final List<Consumer<Inventory>> listeners = new CopyOnWriteArrayList<>();
+  private final List<InventoryListener> listeners = new CopyOnWriteArrayList<>();
 
   public NodeInventory(InventoryReader reader) {
     this.reader = reader;
   }
 
-  /** Reads the inventory again, publishes it and tells every listener. */
+  /**
+   * Reads the inventory again; publishes it and tells every listener unless it describes the same
+   * hardware as the one published. Returns the inventory in force.
+   */
   public synchronized Inventory rebuild() {
-    Inventory inventory = reader.read(current());
+    Inventory previous = current.get();
+    Inventory inventory = reader.read(Optional.ofNullable(previous));
+    if (previous != null && sameHardware(previous, inventory)) {
+      LOG.debug("event=inventory-unchanged gpus={}", inventory.gpus().size());
+      return previous;
+    }
     current.set(inventory);
     LOG.info(
         "event=inventory-built gpus={} migDevices={} lostGpus={}",
         inventory.gpus().size(),
         inventory.gpus().stream().mapToInt(gpu -> gpu.migDevices().size()).sum(),
         inventory.lostGpus().size());
-    listeners.forEach(listener -> listener.accept(inventory));
+    for (InventoryListener listener : listeners) {
+      try {
+        listener.onInventory(inventory);
+      } catch (RuntimeException e) {
+        // One consumer's failure must not keep the inventory from the others.
+        LOG.error("event=inventory-listener-failed listener={}", listener, e);
+      }
+    }
     return inventory;
   }
 
@@ -44,7 +63,12 @@ public final class NodeInventory {
     return Optional.ofNullable(current.get());
   }
 
-  public void onChange(Consumer<Inventory> listener) {
-    listeners.add(listener);
+  /** Adds a listener; it is told of the inventories published from then on. */
+  public void addListener(InventoryListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private static boolean sameHardware(Inventory a, Inventory b) {
+    return a.withBuiltAt(b.builtAt()).equals(b);
   }
 }

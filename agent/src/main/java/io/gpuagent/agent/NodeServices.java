@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The feature modules of one node, connected: the inventory drives the device plugin, the event
- * pump and the health ledger; the ledger's health goes to the device plugin and the exporter; pod
- * assignments go to the exporter and the device API. Modules never see each other; this class is
- * where they meet. Closed in the reverse order of start.
+ * The feature modules of one node, connected: each inventory NodeInventory publishes goes to the
+ * device plugin, the event pump and the health ledger, and the {@link InventoryWatcher} asks for a
+ * new one on MIG events, health changes and fingerprint changes; the ledger's health goes to the
+ * device plugin and the exporter; pod assignments go to the exporter and the device API. Modules
+ * never see each other; this class is where they meet. Closed in the reverse order of start.
  */
 public final class NodeServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServices.class);
@@ -40,6 +41,7 @@ public final class NodeServices implements AutoCloseable {
   private final Optional<MetricsExporter> exporter;
   private final NvmlEventPump events;
   private final Optional<HealthService> healthModule;
+  private final InventoryWatcher inventoryWatcher;
 
   private NodeServices(
       HealthLedger health,
@@ -47,8 +49,10 @@ public final class NodeServices implements AutoCloseable {
       Optional<DevicePluginService> devicePlugin,
       Optional<MetricsExporter> exporter,
       NvmlEventPump events,
-      Optional<HealthService> healthModule) {
+      Optional<HealthService> healthModule,
+      InventoryWatcher inventoryWatcher) {
     this.health = health;
+    this.inventoryWatcher = inventoryWatcher;
     this.healthModule = healthModule;
     this.pods = pods;
     this.devicePlugin = devicePlugin;
@@ -111,7 +115,14 @@ public final class NodeServices implements AutoCloseable {
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
           healthModule.ifPresent(h -> HealthMetrics.register(metrics.registry(), h));
         });
-    return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml), healthModule);
+    return new NodeServices(
+        health,
+        pods,
+        plugin,
+        exporter,
+        new NvmlEventPump(nvml),
+        healthModule,
+        new InventoryWatcher(nvml, inventory, config.inventory().interval()));
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */
@@ -125,6 +136,7 @@ public final class NodeServices implements AutoCloseable {
         });
     exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
     healthModule.ifPresent(module -> events.addListener(module.eventListener()));
+    events.addListener(inventoryWatcher);
     events.start();
     started.push(events);
     events.onInventory(first);
@@ -136,17 +148,25 @@ public final class NodeServices implements AutoCloseable {
     devicePlugin.ifPresent(
         plugin -> {
           plugin.start(first);
+          plugin.onKubeletRestart(inventoryWatcher::checkSoon);
           started.push(plugin);
         });
     health.onInventory(first);
     healthModule.ifPresent(
         module -> {
           module.addListener(health::onTransition);
+          // A GPU that stops or starts answering shows first as a health change.
+          module.addListener(transition -> inventoryWatcher.checkSoon());
           module.onInventory(first);
           module.start();
           started.push(module);
         });
-    inventory.onChange(this::onInventory);
+    inventory.addListener(events::onInventory);
+    devicePlugin.ifPresent(plugin -> inventory.addListener(plugin::rebuild));
+    inventory.addListener(health::onInventory);
+    healthModule.ifPresent(module -> inventory.addListener(module::onInventory));
+    inventoryWatcher.start();
+    started.push(inventoryWatcher);
   }
 
   /** A GPU was reset (the simulator's reset route today): sticky reasons may clear. */
@@ -157,14 +177,6 @@ public final class NodeServices implements AutoCloseable {
   /** The health module's view of each device (state, reason, probes), when it runs. */
   public Map<String, DeviceHealthView> healthDetails() {
     return healthModule.map(HealthService::current).orElse(Map.of());
-  }
-
-  /** The one rebuild path, after NodeInventory published {@code next}. */
-  private void onInventory(Inventory next) {
-    events.onInventory(next);
-    devicePlugin.ifPresent(plugin -> plugin.rebuild(next));
-    health.onInventory(next);
-    healthModule.ifPresent(module -> module.onInventory(next));
   }
 
   private void pushHealth(String uuid, DeviceHealth deviceHealth) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -43,6 +44,7 @@ public final class DevicePluginService implements AutoCloseable {
   private final DevicePluginOptions options;
   private final DeviceHealthBook health = new DeviceHealthBook();
   private final Path kubeletSocket;
+  private final List<Runnable> kubeletRestartListeners = new CopyOnWriteArrayList<>();
 
   // Confined to the lifecycle thread.
   private PluginEndpoints endpoints;
@@ -151,6 +153,15 @@ public final class DevicePluginService implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code listener} after each kubelet restart, once this service has re-registered from the
+   * inventory it has. The agent asks for a fresh inventory then, as NVIDIA's plugin re-reads its
+   * devices on a restart; a changed one comes back through {@link #rebuild}.
+   */
+  public void onKubeletRestart(Runnable listener) {
+    kubeletRestartListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** What is advertised now, with registration state and health. */
   public DevicePluginStatus status() {
     return new DevicePluginStatus(
@@ -233,6 +244,9 @@ public final class DevicePluginService implements AutoCloseable {
     }
     if ((kubeletChanged && kubelet.isPresent()) || endpoints.anySocketLost()) {
       rebuildNow(plan.inventory());
+    }
+    if (kubeletChanged && kubelet.isPresent()) {
+      kubeletRestartListeners.forEach(Runnable::run);
     }
   }
 

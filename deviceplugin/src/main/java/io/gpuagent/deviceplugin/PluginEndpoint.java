@@ -1,6 +1,7 @@
 package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
+import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
 import io.grpc.Server;
 import java.io.IOException;
@@ -92,6 +93,11 @@ final class PluginEndpoint implements AutoCloseable {
   void publish(ResourceSnapshot next) {
     snapshot = next;
     streams.publish(next.listing());
+  }
+
+  /** Tells every stream the resource has no devices left; the resource is going away. */
+  void withdrawDevices() {
+    streams.publish(ListAndWatchResponse.getDefaultInstance());
   }
 
   int openStreams() {

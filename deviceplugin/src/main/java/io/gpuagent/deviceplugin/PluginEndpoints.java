@@ -53,7 +53,11 @@ final class PluginEndpoints {
     for (String name : List.copyOf(byResource.keySet())) {
       if (!names.contains(name)) {
         LOG.info("event=resource-withdrawn resource={}", name);
-        stop(byResource.remove(name));
+        PluginEndpoint withdrawn = byResource.remove(name);
+        // An empty list first: the kubelet drops the devices at once instead of keeping them
+        // (unhealthy) for its grace period after the stream ends.
+        withdrawn.withdrawDevices();
+        stop(withdrawn);
       }
     }
     for (ResourceSnapshot snapshot : snapshots) {

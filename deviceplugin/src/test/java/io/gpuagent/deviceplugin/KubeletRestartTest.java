@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,21 @@ class KubeletRestartTest {
     Await.until(
         "every resource registered in status",
         () -> service.status().resources().stream().allMatch(r -> r.registered()));
+  }
+
+  @Test
+  void aKubeletRestartIsReportedOnceItsResourcesAreRegisteredAgain() {
+    fixture = new PluginFixture("a100-mig");
+    DevicePluginService service = fixture.start(MigStrategy.MIXED);
+    A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
+    AtomicInteger restarts = new AtomicInteger();
+    service.onKubeletRestart(restarts::incrementAndGet);
+
+    fixture.kubelet.restart();
+
+    Await.until("the restart reported", () -> restarts.get() == 1);
+    A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
+    assertThat(restarts.get()).isEqualTo(1);
   }
 
   @Test

@@ -17,8 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Simulation-only routes: inject, list and clear faults, reset a GPU. Each change goes through the
- * one inventory rebuild path so the API shows its effect at once.
+ * Simulation-only routes: inject, list and clear faults, reset a GPU, re-lay out MIG. They change
+ * the simulated hardware only, as a fault or an operator would on a real node; none rebuilds the
+ * inventory: the agent notices by itself ({@code InventoryWatcher}), so these routes exercise the
+ * same path a real node takes.
  */
 public final class SimFaultRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(SimFaultRoutes.class);
@@ -41,10 +43,12 @@ public final class SimFaultRoutes {
 
   public void addTo(Router router) {
     router.post("/api/v1/sim/*").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
+    router.put("/api/v1/sim/*").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
     router.get("/api/v1/sim/faults").handler(ctx -> HttpApi.json(ctx, 200, faults()));
     router.post("/api/v1/sim/faults").handler(this::inject);
     router.delete("/api/v1/sim/faults/:device").handler(this::clear);
     router.post("/api/v1/sim/gpus/:device/reset").handler(this::reset);
+    router.put("/api/v1/sim/gpus/:device/mig").handler(this::setMig);
   }
 
   private JsonObject faults() {
@@ -56,11 +60,7 @@ public final class SimFaultRoutes {
   private void inject(RoutingContext ctx) {
     SimFaultJson.Request request;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw new IllegalArgumentException("request body must be a JSON object");
-      }
-      request = SimFaultJson.parse(body);
+      request = SimFaultJson.parse(jsonBody(ctx));
     } catch (DecodeException | ClassCastException e) {
       HttpApi.error(ctx, 400, "request body is not a JSON object");
       return;
@@ -79,7 +79,6 @@ public final class SimFaultRoutes {
               uuid,
               request.fault().kind(),
               request.fault().parameters());
-          inventory.rebuild();
           ActiveFault injected =
               node.activeFaults().stream()
                   .filter(f -> f.deviceUuid().equals(uuid) && f.fault().equals(request.fault()))
@@ -97,7 +96,6 @@ public final class SimFaultRoutes {
           String uuid = resolve(ctx.pathParam("device"));
           node.clearFaults(uuid);
           LOG.info("event=sim-faults-cleared uuid={}", uuid);
-          inventory.rebuild();
           return faults();
         });
   }
@@ -110,10 +108,44 @@ public final class SimFaultRoutes {
           String uuid = resolve(ctx.pathParam("device"));
           node.resetGpu(uuid);
           LOG.info("event=sim-gpu-reset uuid={}", uuid);
-          inventory.rebuild();
           onGpuReset.accept(uuid);
           return new JsonObject().put("reset", uuid);
         });
+  }
+
+  /** What {@code nvidia-smi mig} / {@code nvidia-mig-parted} would do to one GPU. */
+  private void setMig(RoutingContext ctx) {
+    SimMigJson.Request request;
+    try {
+      request = SimMigJson.parse(jsonBody(ctx));
+    } catch (DecodeException | ClassCastException e) {
+      HttpApi.error(ctx, 400, "request body is not a JSON object");
+      return;
+    } catch (IllegalArgumentException e) {
+      HttpApi.error(ctx, 400, e.getMessage());
+      return;
+    }
+    respond(
+        ctx,
+        200,
+        () -> {
+          String uuid = resolve(ctx.pathParam("device"));
+          node.setMigLayout(uuid, request.migEnabled(), request.instances());
+          LOG.info(
+              "event=sim-mig-set uuid={} migEnabled={} instances={}",
+              uuid,
+              request.migEnabled(),
+              request.instances());
+          return request.toJson(uuid);
+        });
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    JsonObject body = ctx.body().asJsonObject();
+    if (body == null) {
+      throw new IllegalArgumentException("request body must be a JSON object");
+    }
+    return body;
   }
 
   /** Runs simulator work off the event loop; maps user mistakes to 4xx with one line. */

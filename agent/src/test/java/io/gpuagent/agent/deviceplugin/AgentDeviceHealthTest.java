@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.deviceplugin.PluginClient;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
+import io.gpuagent.testing.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -24,7 +25,7 @@ class AgentDeviceHealthTest {
   }
 
   @Test
-  void aLostGpuTurnsUnhealthyAndHealthyAgainOnceCleared() {
+  void aLostGpuTurnsUnhealthyAndRejoinsHealthyOnceClearedAndProbed() {
     fixture = AgentWithKubelet.start("h100x8", "none");
     PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
     plugin.awaitList("eight healthy GPUs", list -> healthyCount(list) == 8);
@@ -42,6 +43,9 @@ class AgentDeviceHealthTest {
     health.forEach(
         (id, state) ->
             assertThat(state).as(id).isEqualTo(id.equals(uuid) ? "Unhealthy" : "Healthy"));
+    // Health may reach the kubelet before the agent's inventory check lists the GPU as lost.
+    Await.until(
+        "GPU 3 listed as lost", () -> !fixture.devices().getJsonArray("lostDevices").isEmpty());
     JsonObject lost = fixture.devices().getJsonArray("lostDevices").getJsonObject(0);
     assertThat(lost.getString("uuid")).isEqualTo(uuid);
     assertThat(lost.getString("health")).isEqualTo("Unhealthy");

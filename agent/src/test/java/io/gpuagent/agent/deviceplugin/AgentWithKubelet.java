@@ -58,6 +58,8 @@ final class AgentWithKubelet implements AutoCloseable {
       // Recovery needs passing probes (health.recoveryPasses, 3): probe often in tests.
       env.put("GPU_AGENT_HEALTH_INTERVAL", "100ms");
       env.put("GPU_AGENT_HEALTH_PROBE_INTERVAL", "100ms");
+      // A GPU that answers again is noticed by the periodic hardware check.
+      env.put("GPU_AGENT_INVENTORY_INTERVAL", "200ms");
       env.putAll(settings);
       SimulatedNode node =
           SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));

@@ -7,15 +7,18 @@ import io.gpuagent.agent.TestConfigs;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +30,11 @@ class AgentHttpTest {
   private Agent agent;
 
   private Agent start(String profile, boolean simRoutes) {
-    AgentConfig config = TestConfigs.simulated(profile);
+    return start(profile, simRoutes, Map.of());
+  }
+
+  private Agent start(String profile, boolean simRoutes, Map<String, String> env) {
+    AgentConfig config = TestConfigs.simulated(profile, env);
     SimulatedNode node =
         SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));
     agent = Agent.start(config, node, simRoutes ? Optional.of(node) : Optional.empty());
@@ -59,6 +66,17 @@ class AgentHttpTest {
 
   private JsonArray devices() throws IOException, InterruptedException {
     return new JsonObject(get("/api/v1/devices").body()).getJsonArray("devices");
+  }
+
+  private JsonArray devicesNow() {
+    try {
+      return devices();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -111,7 +129,8 @@ class AgentHttpTest {
 
   @Test
   void injectedLostGpuLeavesTheDeviceListUntilCleared() throws Exception {
-    start("h100x8", true);
+    // The route changes the simulated hardware only; the agent's periodic check notices.
+    start("h100x8", true, Map.of("GPU_AGENT_INVENTORY_INTERVAL", "100ms"));
     String uuid = devices().getJsonObject(3).getString("uuid");
 
     HttpResponse<String> injected =
@@ -119,6 +138,7 @@ class AgentHttpTest {
 
     assertThat(injected.statusCode()).isEqualTo(201);
     assertThat(new JsonObject(injected.body()).getString("device")).isEqualTo(uuid);
+    Await.until("GPU 3 to leave the device list", () -> devicesNow().size() == 7);
     JsonObject body = new JsonObject(get("/api/v1/devices").body());
     assertThat(body.getJsonArray("devices")).hasSize(7);
     assertThat(body.getJsonArray("lostDevices").getJsonObject(0).getString("uuid")).isEqualTo(uuid);
@@ -129,7 +149,7 @@ class AgentHttpTest {
     assertThat(faults.getJsonObject(0).getString("fault")).isEqualTo("lost");
 
     assertThat(send("DELETE", "/api/v1/sim/faults/" + uuid, "").statusCode()).isEqualTo(200);
-    assertThat(devices()).hasSize(8);
+    Await.until("GPU 3 back in the device list", () -> devicesNow().size() == 8);
     assertThat(new JsonObject(get("/api/v1/sim/faults").body()).getJsonArray("faults")).isEmpty();
   }
 

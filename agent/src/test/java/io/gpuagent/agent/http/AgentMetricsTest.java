@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.TestConfigs;
+import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.FakePodResourcesServer;
@@ -139,8 +140,55 @@ class AgentMetricsTest {
   }
 
   @Test
+  void podAttributionSurvivesAnInventoryRebuildForTheGpusThatRemain() throws Exception {
+    Path socket = Files.createTempDirectory(Path.of("/tmp"), "pr").resolve("kubelet.sock");
+    try (FakePodResourcesServer kubelet = FakePodResourcesServer.start(socket)) {
+      start(
+          Map.of(
+              "GPU_AGENT_METRICS_INTERVAL", "200ms",
+              "GPU_AGENT_POD_RESOURCES_ENABLED", "true",
+              "GPU_AGENT_POD_RESOURCES_SOCKET", socket.toString(),
+              "GPU_AGENT_POD_RESOURCES_INTERVAL", "100ms",
+              "GPU_AGENT_INVENTORY_INTERVAL", "100ms"));
+      String held = node.devices().get(2).uuid();
+      kubelet.assign("ml", "trainer-0", "main", "nvidia.com/gpu", held);
+      Await.until("pod labels on GPU 2", () -> uncheckedMetrics().contains("pod=\"trainer-0\""));
+
+      node.inject(node.devices().get(5).uuid(), new SimFault.Lost());
+      Await.until(
+          "the inventory rebuilt without GPU 5",
+          () -> agent.inventory().current().orElseThrow().lostGpus().size() == 1);
+
+      JsonObject gpu =
+          new JsonObject(
+                  new String(get("/api/v1/devices", Map.of()).body(), StandardCharsets.UTF_8))
+              .getJsonArray("devices")
+              .getJsonObject(2);
+      assertThat(gpu.getString("uuid")).isEqualTo(held);
+      assertThat(gpu.getJsonArray("allocatedTo").getJsonObject(0).getString("pod"))
+          .isEqualTo("trainer-0");
+      Await.until(
+          "a sample of the rebuilt inventory",
+          () ->
+              uncheckedMetrics()
+                      .lines()
+                      .filter(line -> line.startsWith("DCGM_FI_DEV_GPU_TEMP{"))
+                      .count()
+                  == 7);
+      assertThat(
+              metrics()
+                  .lines()
+                  .filter(line -> line.startsWith("DCGM_FI_DEV_GPU_TEMP{"))
+                  .filter(line -> line.contains("UUID=\"" + held + "\"")))
+          .singleElement()
+          .satisfies(line -> assertThat(line).contains("pod=\"trainer-0\""));
+    }
+  }
+
+  @Test
   void aLostGpuIsReportedUnhealthyAndLosesItsSeries() throws Exception {
-    start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms"));
+    // The agent notices the lost GPU itself, at its next hardware check.
+    start(Map.of("GPU_AGENT_METRICS_INTERVAL", "200ms", "GPU_AGENT_INVENTORY_INTERVAL", "100ms"));
     Await.until("the first sample", () -> uncheckedMetrics().contains("DCGM_FI_DEV_GPU_TEMP{"));
     String uuid = node.devices().get(5).uuid();
 

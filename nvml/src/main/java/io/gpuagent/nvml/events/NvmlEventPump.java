@@ -39,6 +39,18 @@ public final class NvmlEventPump implements AutoCloseable {
               EventType.SINGLE_BIT_ECC_ERROR,
               EventType.DOUBLE_BIT_ECC_ERROR));
 
+  /**
+   * What the agent registers: {@link #XID_AND_ECC} and MIG config changes, on which the inventory
+   * is read again. A GPU that cannot deliver a type (no MIG) is registered for the others.
+   */
+  public static final Set<EventType> AGENT_EVENTS =
+      Set.copyOf(
+          EnumSet.of(
+              EventType.XID_CRITICAL_ERROR,
+              EventType.SINGLE_BIT_ECC_ERROR,
+              EventType.DOUBLE_BIT_ECC_ERROR,
+              EventType.MIG_CONFIG_CHANGE));
+
   /** How long one wait on the event set lasts: the bound on how late close() and changes land. */
   public static final Duration DEFAULT_WAIT = Duration.ofMillis(200);
 
@@ -55,7 +67,7 @@ public final class NvmlEventPump implements AutoCloseable {
   private volatile Set<String> registeredGpus = Set.of();
 
   public NvmlEventPump(Nvml nvml) {
-    this(nvml, XID_AND_ECC, DEFAULT_WAIT);
+    this(nvml, AGENT_EVENTS, DEFAULT_WAIT);
   }
 
   public NvmlEventPump(Nvml nvml, Set<EventType> wanted, Duration waitTimeout) {

@@ -36,6 +36,11 @@ public record Inventory(
     this(driverVersion, nvmlVersion, cudaDriverVersion, gpus, lostGpus, builtAt, List.of());
   }
 
+  /** This inventory as if read at {@code instant}: compares two reads of the same hardware. */
+  public Inventory withBuiltAt(Instant instant) {
+    return new Inventory(driverVersion, nvmlVersion, cudaDriverVersion, gpus, lostGpus, instant);
+  }
+
   /** The GPU or MIG device with this UUID, whichever it is. */
   public Optional<Gpu> gpuOwning(String uuid) {
     return gpus.stream()

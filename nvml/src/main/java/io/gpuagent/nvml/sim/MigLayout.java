@@ -157,13 +157,20 @@ final class MigLayout {
     return placed;
   }
 
-  /** A GPU reset: every instance is gone and the pending mode becomes current. */
+  /**
+   * A GPU reset: every instance is gone and the pending mode becomes current. The driver reports a
+   * MIG mode change or wiped instances with a MIG config-change event, as it does for a create.
+   */
   void resetAndApplyPendingMode() {
+    boolean changed = current != pending || !instances.isEmpty();
     for (SimGpuInstance gi : instances.values()) {
       gi.markDestroyed();
     }
     instances.clear();
     current = pending;
+    if (changed) {
+      gpu.node.events().publish(gpu, Optional.empty(), EventType.MIG_CONFIG_CHANGE, 0);
+    }
   }
 
   /** NVML: creating or looking up instances while MIG mode is off answers NOT_SUPPORTED. */

@@ -127,8 +127,35 @@ public final class SimulatedNode implements Nvml {
       throw SimCalls.error(
           "nvidia-smi --gpu-reset", NvmlReturn.IN_USE, "compute processes run on " + gpuUuid);
     }
+    resetGpuLocked(gpu);
+  }
+
+  /** A reset of a GPU already checked to be idle; the caller holds the node's lock. */
+  void resetGpuLocked(SimGpu gpu) {
     gpu.reset();
     faults.afterReset(gpu);
+  }
+
+  /**
+   * Re-lays out MIG on one GPU as {@code nvidia-smi mig} or {@code nvidia-mig-parted} would, under
+   * the simulator's MIG rules: sets the mode (resetting the GPU when it changed), destroys every
+   * instance and creates one GPU instance with a full compute instance per listed profile (e.g.
+   * {@code 3g.40gb}), in order. Readers see the old layout or the new one, never a mix.
+   *
+   * @throws IllegalArgumentException for an unknown device or profile, a GPU without MIG, or a
+   *     layout the placement rules refuse (with the hardware's reason; the old layout is kept)
+   * @throws NvmlException IN_USE while compute processes run on the GPU, GPU_IS_LOST when lost
+   */
+  public void setMigLayout(String gpuUuid, boolean migEnabled, List<String> profiles) {
+    calls.lockedRun(
+        () -> {
+          SimDeviceRef target = target(gpuUuid);
+          if (target.instance().isPresent()) {
+            throw new IllegalArgumentException(
+                "MIG is laid out per GPU; " + gpuUuid + " is a MIG device");
+          }
+          new SimMigOperator(this, target.gpu()).apply(migEnabled, List.copyOf(profiles));
+        });
   }
 
   // ---- Nvml ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -178,6 +179,21 @@ class NvmlEventPumpTest {
     assertThat(threadAlive("gpu-agent-nvml-events")).isFalse();
     assertThat(pump.registeredGpus()).isEmpty();
     pump.close(); // idempotent
+  }
+
+  @Test
+  void migRelayoutReachesListenersAsMigConfigChangeEvents() throws InterruptedException {
+    Inventory inventory = start("a100-mig", NvmlEventPump.AGENT_EVENTS);
+    BlockingQueue<EventData> events = listen();
+    pump.onInventory(inventory);
+    Await.until("all 4 GPUs registered", () -> pump.registeredGpus().size() == 4);
+
+    node.setMigLayout(inventory.gpus().get(2).uuid(), true, List.of("3g.40gb"));
+
+    EventData event = events.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(event).isNotNull();
+    assertThat(event.type()).isEqualTo(EventType.MIG_CONFIG_CHANGE);
+    assertThat(event.device().uuid()).isEqualTo(inventory.gpus().get(2).uuid());
   }
 
   @Test

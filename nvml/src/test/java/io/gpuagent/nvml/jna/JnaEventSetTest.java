@@ -9,9 +9,16 @@ import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
+import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.inventory.InventoryReader;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,30 @@ class JnaEventSetTest {
             EventType.XID_CRITICAL_ERROR);
     assertThat(migGpu.supportedEventTypes())
         .containsExactlyInAnyOrder(EventType.XID_CRITICAL_ERROR, EventType.MIG_CONFIG_CHANGE);
+  }
+
+  @Test
+  void theAgentsPumpRegistersMigConfigChangesWhereTheDriverSupportsThem()
+      throws InterruptedException {
+    BlockingQueue<EventData> received = new LinkedBlockingQueue<>();
+    try (NvmlEventPump pump =
+        new NvmlEventPump(nvml, NvmlEventPump.AGENT_EVENTS, Duration.ofMillis(20))) {
+      pump.addListener(received::add);
+      pump.start();
+      pump.onInventory(new InventoryReader(nvml, Clock.systemUTC()).read());
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!pump.registeredGpus().contains(migGpu.uuid()) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      assertThat(pump.registeredGpus()).contains(gpu.uuid(), migGpu.uuid());
+
+      fake.fake_nvml_queue_event(FakeNvml.MIG, 0x100L, 0, FakeNvml.NO_ID, FakeNvml.NO_ID);
+
+      EventData event = received.poll(5, TimeUnit.SECONDS);
+      assertThat(event).isNotNull();
+      assertThat(event.type()).isEqualTo(EventType.MIG_CONFIG_CHANGE);
+      assertThat(event.device()).isEqualTo(migGpu);
+    }
   }
 
   @Test
