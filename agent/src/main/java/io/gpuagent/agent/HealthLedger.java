@@ -1,8 +1,8 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.deviceplugin.DeviceHealth;
-import io.gpuagent.health.HealthState;
 import io.gpuagent.health.HealthTransition;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.LostGpu;

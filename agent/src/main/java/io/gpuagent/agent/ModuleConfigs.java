@@ -9,8 +9,8 @@ import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.exporter.counters.CounterSet;
 import io.gpuagent.exporter.counters.CountersFileException;
 import io.gpuagent.health.HealthConfig;
-import io.gpuagent.health.HealthReason;
 import io.gpuagent.health.ProbeMode;
+import io.gpuagent.nvml.health.HealthReason;
 import java.util.Set;
 import java.util.stream.Collectors;
 

@@ -1,6 +1,8 @@
 package io.gpuagent.health;
 
 import io.gpuagent.health.probe.ProbeResult;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
@@ -38,6 +40,7 @@ final class DeviceHealthMachine {
   private final Set<HealthReason> stuck = EnumSet.noneOf(HealthReason.class);
 
   private int passes;
+  private long probeErrors;
   private final ArrayDeque<ProbeRun> probes = new ArrayDeque<>();
   private final ArrayDeque<HealthTransition> history = new ArrayDeque<>();
   private final Map<Integer, Long> xids = new TreeMap<>();
@@ -101,6 +104,10 @@ final class DeviceHealthMachine {
       case FAILED -> event(HealthReason.PROBE_FAILED, probeEvidence(run), run.at());
       case HUNG -> event(HealthReason.PROBE_HUNG, probeEvidence(run), run.at());
       case UNAVAILABLE -> tryRecover(run.at(), probesCanRun, "no probe can run");
+      case ERROR -> {
+        probeErrors++;
+        yield Optional.empty(); // the probe could not judge the GPU: nothing changes
+      }
     };
   }
 
@@ -116,6 +123,7 @@ final class DeviceHealthMachine {
         yield Optional.empty();
       }
       case UNAVAILABLE -> tryRecover(run.at(), probesCanRun, "no probe can run");
+      case ERROR -> Optional.empty();
     };
   }
 
@@ -153,6 +161,7 @@ final class DeviceHealthMachine {
         config.passesToRecover(),
         probes.stream().toList(),
         xids,
+        probeErrors,
         history.stream().toList());
   }
 

@@ -1,5 +1,7 @@
 package io.gpuagent.health;
 
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.XidCatalog;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -30,11 +32,10 @@ public record HealthConfig(
     long memoryTestMib) {
 
   /**
-   * XIDs NVIDIA's device plugin ignores because applications cause them: 13 graphics engine
-   * exception, 31 memory page fault, 43 GPU stopped processing, 45 preemptive cleanup, 68 video
-   * processor exception, 109 context switch timeout.
+   * XIDs NVIDIA's device plugin ignores because applications cause them: the application class of
+   * {@link XidCatalog} (13, 31, 43, 45, 68, 109).
    */
-  public static final Set<Integer> APPLICATION_XIDS = Set.of(13, 31, 43, 45, 68, 109);
+  public static final Set<Integer> APPLICATION_XIDS = Set.copyOf(XidCatalog.applicationXids());
 
   public HealthConfig {
     Objects.requireNonNull(probeMode, "probeMode");

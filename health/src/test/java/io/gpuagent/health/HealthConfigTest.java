@@ -3,6 +3,7 @@ package io.gpuagent.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gpuagent.nvml.health.HealthReason;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

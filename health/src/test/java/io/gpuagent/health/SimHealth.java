@@ -3,6 +3,7 @@ package io.gpuagent.health;
 import io.gpuagent.health.probe.ProbeRunner;
 import io.gpuagent.health.probe.SimulatedProbeRunner;
 import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.InventoryReader;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A health service on a simulated node, wired as the agent wires it: the service's listener on a
@@ -39,9 +41,17 @@ final class SimHealth implements AutoCloseable {
   }
 
   SimHealth(String profile, HealthConfig config, Function<SimulatedNode, ProbeRunner> probes) {
+    this(profile, config, probes, uuid -> false);
+  }
+
+  SimHealth(
+      String profile,
+      HealthConfig config,
+      Function<SimulatedNode, ProbeRunner> probes,
+      Predicate<String> heldByPod) {
     node = SimulatedNode.load(profile, new SimOptions("test-node", 42, clock));
     node.init();
-    health = new HealthService(config, node, inventory::get, probes.apply(node), clock);
+    health = new HealthService(config, node, inventory::get, probes.apply(node), clock, heldByPod);
     refreshInventory();
   }
 
