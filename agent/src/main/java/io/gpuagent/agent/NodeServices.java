@@ -1,7 +1,6 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.deviceplugin.DeviceHealth;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
@@ -13,6 +12,7 @@ import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.PodAssignmentSource;
@@ -21,38 +21,42 @@ import io.gpuagent.podresources.PodResourcesWatcher;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The feature modules of one node, connected: the inventory drives the device plugin, the event
- * pump and the health ledger; the ledger's health goes to the device plugin and the exporter; pod
- * assignments go to the exporter and the device API. Modules never see each other; this class is
- * where they meet. Closed in the reverse order of start.
+ * pump and the health service; the health service's verdicts go to the device plugin (pushed) and
+ * the exporter (read each sample); pod assignments go to the exporter, the device API and the
+ * probes. Modules never see each other; this class is where they meet. Closed in the reverse order
+ * of start.
  */
 public final class NodeServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServices.class);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final HealthLedger health;
   private final Optional<PodResourcesWatcher> pods;
   private final Optional<DevicePluginService> devicePlugin;
   private final Optional<MetricsExporter> exporter;
   private final NvmlEventPump events;
-  private final Optional<HealthService> healthModule;
+
+  /** The one decider of device health; without health watching it decides from the inventory. */
+  private final HealthService health;
+
+  private final boolean healthWatching;
 
   private NodeServices(
-      HealthLedger health,
       Optional<PodResourcesWatcher> pods,
       Optional<DevicePluginService> devicePlugin,
       Optional<MetricsExporter> exporter,
       NvmlEventPump events,
-      Optional<HealthService> healthModule) {
+      HealthService health,
+      boolean healthWatching) {
     this.health = health;
-    this.healthModule = healthModule;
+    this.healthWatching = healthWatching;
     this.pods = pods;
     this.devicePlugin = devicePlugin;
     this.exporter = exporter;
@@ -72,7 +76,6 @@ public final class NodeServices implements AutoCloseable {
     DevicePluginConfig pluginConfig = ModuleConfigs.devicePlugin(config);
     ExporterConfig exporterConfig = ModuleConfigs.exporter(config);
     HealthConfig healthConfig = ModuleConfigs.health(config);
-    HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
         config.podResources().enabled()
             ? Optional.of(
@@ -87,6 +90,20 @@ public final class NodeServices implements AutoCloseable {
                 new DevicePluginService(
                     pluginConfig, current -> TopologyAllocator.build(nvml, current)))
             : Optional.empty();
+    Predicate<String> heldByPod =
+        pods.<Predicate<String>>map(watcher -> uuid -> !watcher.current().holders(uuid).isEmpty())
+            .orElse(uuid -> false);
+    boolean healthWatching = config.health().enabled();
+    HealthService health =
+        healthWatching
+            ? new HealthService(
+                healthConfig,
+                nvml,
+                () -> inventory.current().orElse(null),
+                ProbeLauncher.runner(simulator),
+                clock,
+                heldByPod)
+            : HealthService.inventoryOnly(nvml, clock);
     Optional<MetricsExporter> exporter =
         config.metrics().enabled()
             ? Optional.of(
@@ -95,40 +112,36 @@ public final class NodeServices implements AutoCloseable {
                     nvml,
                     () -> inventory.current().orElse(null),
                     assignments,
-                    () -> exporterHealth(health.current()),
+                    health::verdicts,
                     () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
                     config.nodeName(),
-                    clock))
-            : Optional.empty();
-    Optional<HealthService> healthModule =
-        config.health().enabled()
-            ? Optional.of(
-                new HealthService(
-                    healthConfig,
-                    nvml,
-                    () -> inventory.current().orElse(null),
-                    ProbeLauncher.runner(simulator),
                     clock))
             : Optional.empty();
     exporter.ifPresent(
         metrics -> {
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
-          healthModule.ifPresent(h -> HealthMetrics.register(metrics.registry(), h));
+          if (healthWatching) {
+            HealthMetrics.register(metrics.registry(), health);
+          }
         });
-    return new NodeServices(health, pods, plugin, exporter, new NvmlEventPump(nvml), healthModule);
+    return new NodeServices(
+        pods, plugin, exporter, new NvmlEventPump(nvml), health, healthWatching);
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */
   void start(NodeInventory inventory) {
     Inventory first = inventory.current().orElseThrow();
-    health.onChange(this::pushHealth);
+    health.addVerdictListener(this::pushHealth);
+    health.onInventory(first);
     pods.ifPresent(
         watcher -> {
           watcher.start();
           started.push(watcher);
         });
     exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
-    healthModule.ifPresent(module -> events.addListener(module.eventListener()));
+    if (healthWatching) {
+      events.addListener(health.eventListener());
+    }
     events.start();
     started.push(events);
     events.onInventory(first);
@@ -139,62 +152,39 @@ public final class NodeServices implements AutoCloseable {
         });
     devicePlugin.ifPresent(
         plugin -> {
+          plugin.onHealth(health.verdicts());
           plugin.start(first);
           started.push(plugin);
         });
-    health.onInventory(first);
-    healthModule.ifPresent(
-        module -> {
-          module.addListener(health::onTransition);
-          module.onInventory(first);
-          module.start();
-          started.push(module);
-        });
+    health.start();
+    started.push(health);
     inventory.onChange(this::onInventory);
   }
 
   /** A GPU was reset (the simulator's reset route today): sticky reasons may clear. */
   public void onGpuReset(String uuid) {
-    healthModule.ifPresent(module -> module.onGpuReset(uuid));
+    health.onGpuReset(uuid);
   }
 
-  /** The health module's view of each device (state, reason, probes), when it runs. */
+  /** The health module's evidence for each device (probes, XIDs), when health watching runs. */
   public Map<String, DeviceHealthView> healthDetails() {
-    return healthModule.map(HealthService::current).orElse(Map.of());
+    return healthWatching ? health.current() : Map.of();
   }
 
   /** The one rebuild path, after NodeInventory published {@code next}. */
   private void onInventory(Inventory next) {
     events.onInventory(next);
-    devicePlugin.ifPresent(plugin -> plugin.rebuild(next));
+    // health first, so the rebuilt plan is advertised with the verdicts of this inventory
     health.onInventory(next);
-    healthModule.ifPresent(module -> module.onInventory(next));
-  }
-
-  private void pushHealth(String uuid, DeviceHealth deviceHealth) {
     devicePlugin.ifPresent(
         plugin -> {
-          try {
-            plugin.setHealth(uuid, deviceHealth);
-          } catch (IllegalArgumentException notAdvertised) {
-            // e.g. a MIG device under a strategy that does not advertise it
-            LOG.debug(
-                "event=health-not-advertised uuid={} reason={}", uuid, notAdvertised.getMessage());
-          }
+          plugin.onHealth(health.verdicts());
+          plugin.rebuild(next);
         });
   }
 
-  private static Map<String, io.gpuagent.exporter.DeviceHealth> exporterHealth(
-      Map<String, DeviceHealth> ledger) {
-    Map<String, io.gpuagent.exporter.DeviceHealth> view = new HashMap<>();
-    ledger.forEach(
-        (uuid, state) ->
-            view.put(
-                uuid,
-                state instanceof DeviceHealth.Unhealthy bad
-                    ? io.gpuagent.exporter.DeviceHealth.unhealthy(bad.reason())
-                    : io.gpuagent.exporter.DeviceHealth.ok()));
-    return view;
+  private void pushHealth(Map<String, HealthState> verdicts) {
+    devicePlugin.ifPresent(plugin -> plugin.onHealth(verdicts));
   }
 
   public Optional<DevicePluginService> devicePlugin() {
@@ -209,8 +199,9 @@ public final class NodeServices implements AutoCloseable {
     return pods.map(PodResourcesWatcher::current).orElse(PodAssignments.NONE);
   }
 
-  public Map<String, DeviceHealth> health() {
-    return health.current();
+  /** The health verdict of every device, by GPU or MIG UUID (the health service's). */
+  public Map<String, HealthState> health() {
+    return health.verdicts();
   }
 
   @Override

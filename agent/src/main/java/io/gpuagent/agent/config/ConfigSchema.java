@@ -1,5 +1,6 @@
 package io.gpuagent.agent.config;
 
+import io.gpuagent.nvml.health.XidCatalog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +247,7 @@ public final class ConfigSchema {
       new ConfigKey<>(
           "health.ignoredXids",
           new ValueType.IntList(1, 100_000),
-          Optional.of(List.of(13, 31, 43, 45, 68, 109)),
+          Optional.of(List.copyOf(XidCatalog.applicationXids())),
           "XIDs caused by applications: counted, but they do not make a device unhealthy.");
   public static final ConfigKey<List<String>> HEALTH_STICKY_REASONS =
       new ConfigKey<>(
