@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * How the health module watches devices.
  *
- * @param interval how often error counters are polled and due probes are started
+ * @param interval how often error counters are polled (probes keep {@code probeInterval} on their
+ *     own)
  * @param probeMode when a device may be probed on schedule
  * @param probeInterval how long after one probe of a device the next one is due
  * @param probeDeadline how long a probe may run before it is killed and counted as hung

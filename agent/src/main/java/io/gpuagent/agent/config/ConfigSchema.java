@@ -206,7 +206,8 @@ public final class ConfigSchema {
           "health.enabled",
           new ValueType.Flag(),
           Optional.of(true),
-          "Watch XIDs and ECC, run probes, and take unhealthy devices out of scheduling.");
+          "Watch XIDs, error counters and probes; when false only GPUs that stop answering are"
+              + " marked unhealthy.");
   public static final ConfigKey<Duration> HEALTH_INTERVAL =
       new ConfigKey<>(
           "health.interval",
