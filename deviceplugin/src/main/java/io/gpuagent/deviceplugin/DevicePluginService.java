@@ -143,7 +143,11 @@ public final class DevicePluginService implements AutoCloseable {
     if (!started || closed || plan == null || !advertisedChange(before, next)) {
       return;
     }
-    lifecycle.call(this::publishHealth);
+    try {
+      lifecycle.call(this::publishHealth);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("event=health-after-close error=\"{}\"", e.getMessage());
+    }
   }
 
   /** What is advertised now, with registration state and health. */

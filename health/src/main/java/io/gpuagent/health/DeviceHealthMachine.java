@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * when no condition is in force, no sticky reason waits for a reset, and {@code passesToRecover}
  * probes have passed in a row since the cause ended. Where no probe can run on the device (probing
  * off, or the probe answers UNAVAILABLE) the passes are waived for conditions, which have a visible
- * end, but not for events: those then last until a GPU reset. Not thread-safe: {@link HealthBook}
- * holds its lock around every call.
+ * end, but not for events: those then last until a GPU reset. A probe that could not judge the
+ * device (ERROR) changes nothing but its count. Not thread-safe: {@link HealthBook} holds its lock
+ * around every call.
  */
 final class DeviceHealthMachine {
   static final int HISTORY = 16;
