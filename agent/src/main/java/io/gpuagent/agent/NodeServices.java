@@ -1,7 +1,6 @@
 package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.deviceplugin.DeviceHealth;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
 import io.gpuagent.exporter.MetricsExporter;
@@ -10,6 +9,7 @@ import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.PodAssignmentSource;
@@ -18,51 +18,56 @@ import io.gpuagent.podresources.PodResourcesWatcher;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The feature modules of one node, connected: each inventory NodeInventory publishes goes to the
- * device plugin, the event pump and the health ledger, and the {@link InventoryWatcher} asks for a
- * new one on MIG events, health changes and fingerprint changes; the ledger's health goes to the
- * device plugin and the exporter; pod assignments go to the exporter and the device API. Modules
- * never see each other; this class is where they meet. Closed in the reverse order of start.
+ * The feature modules of one node, connected. Each inventory {@link NodeInventory} publishes goes
+ * to the event pump, the health service and the device plugin, in that order (health first, so a
+ * rebuilt plan is advertised with the verdicts of its inventory); the {@link InventoryWatcher} asks
+ * for a new one on MIG events, health changes, kubelet restarts and fingerprint changes. The health
+ * service's verdicts go to the device plugin (pushed) and the exporter (read each sample); pod
+ * assignments go to the exporter, the device API and the probes. Modules never see each other; this
+ * class is where they meet. Closed in the reverse order of start.
  */
 public final class NodeServices implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServices.class);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final HealthLedger health;
   private final Optional<PodResourcesWatcher> pods;
   private final Optional<DevicePluginService> devicePlugin;
   private final Optional<MetricsExporter> exporter;
   private final NvmlEventPump events;
-  private final Optional<HealthService> healthModule;
+
+  /** The one decider of device health; without health watching it decides from the inventory. */
+  private final HealthService health;
+
+  private final boolean healthWatching;
   private final InventoryWatcher inventoryWatcher;
 
   private NodeServices(
-      HealthLedger health,
       Optional<PodResourcesWatcher> pods,
       Optional<DevicePluginService> devicePlugin,
       Optional<MetricsExporter> exporter,
       NvmlEventPump events,
-      Optional<HealthService> healthModule,
+      HealthService health,
+      boolean healthWatching,
       InventoryWatcher inventoryWatcher) {
-    this.health = health;
-    this.inventoryWatcher = inventoryWatcher;
-    this.healthModule = healthModule;
     this.pods = pods;
     this.devicePlugin = devicePlugin;
     this.exporter = exporter;
     this.events = events;
+    this.health = health;
+    this.healthWatching = healthWatching;
+    this.inventoryWatcher = inventoryWatcher;
   }
 
   /**
-   * Builds every enabled module from its configuration without starting anything; the loader has
-   * already refused configuration mistakes.
+   * Builds every enabled module from {@code config} without starting anything, so configuration
+   * mistakes surface before the agent starts.
    */
   static NodeServices create(
       AgentConfig config,
@@ -70,72 +75,81 @@ public final class NodeServices implements AutoCloseable {
       Optional<SimulatedNode> simulator,
       NodeInventory inventory,
       Clock clock) {
-    HealthLedger health = new HealthLedger(clock);
     Optional<PodResourcesWatcher> pods =
-        config.podResources().isPresent()
-            ? Optional.of(
-                new PodResourcesWatcher(
-                    config.podResources().get().socket(),
-                    config.podResources().get().interval(),
-                    clock))
-            : Optional.empty();
+        config.podResources().map(pr -> new PodResourcesWatcher(pr.socket(), pr.interval(), clock));
     PodAssignmentSource assignments =
         pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
     Optional<DevicePluginService> plugin =
-        config.devicePlugin().isPresent()
-            ? Optional.of(
-                new DevicePluginService(
-                    config.devicePlugin().get(), current -> TopologyAllocator.build(nvml, current)))
-            : Optional.empty();
+        config
+            .devicePlugin()
+            .map(
+                pluginConfig ->
+                    new DevicePluginService(
+                        pluginConfig, current -> TopologyAllocator.build(nvml, current)));
+    Predicate<String> heldByPod =
+        pods.<Predicate<String>>map(watcher -> uuid -> !watcher.current().holders(uuid).isEmpty())
+            .orElse(uuid -> false);
+    boolean healthWatching = config.health().isPresent();
+    HealthService health =
+        config
+            .health()
+            .map(
+                healthConfig ->
+                    new HealthService(
+                        healthConfig,
+                        nvml,
+                        () -> inventory.current().orElse(null),
+                        ProbeLauncher.runner(simulator),
+                        clock,
+                        heldByPod))
+            .orElseGet(() -> HealthService.inventoryOnly(nvml, clock));
     Optional<MetricsExporter> exporter =
-        config.metrics().isPresent()
-            ? Optional.of(
-                new MetricsExporter(
-                    config.metrics().get(),
-                    nvml,
-                    () -> inventory.current().orElse(null),
-                    assignments,
-                    () -> exporterHealth(health.current()),
-                    () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
-                    config.nodeName(),
-                    clock))
-            : Optional.empty();
-    Optional<HealthService> healthModule =
-        config.health().isPresent()
-            ? Optional.of(
-                new HealthService(
-                    config.health().get(),
-                    nvml,
-                    () -> inventory.current().orElse(null),
-                    ProbeLauncher.runner(simulator),
-                    clock))
-            : Optional.empty();
+        config
+            .metrics()
+            .map(
+                exporterConfig ->
+                    new MetricsExporter(
+                        exporterConfig,
+                        nvml,
+                        () -> inventory.current().orElse(null),
+                        assignments,
+                        health::verdicts,
+                        () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
+                        config.nodeName(),
+                        clock));
     exporter.ifPresent(
         metrics -> {
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
-          healthModule.ifPresent(h -> HealthMetrics.register(metrics.registry(), h));
+          if (healthWatching) {
+            HealthMetrics.register(metrics.registry(), health);
+          }
         });
     return new NodeServices(
-        health,
         pods,
         plugin,
         exporter,
         new NvmlEventPump(nvml),
-        healthModule,
+        health,
+        healthWatching,
         new InventoryWatcher(nvml, inventory, config.inventory().interval()));
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */
   void start(NodeInventory inventory) {
     Inventory first = inventory.current().orElseThrow();
-    health.onChange(this::pushHealth);
+    health.addVerdictListener(this::pushHealth);
+    // A GPU that stops or starts answering shows first as a health change.
+    health.addListener(transition -> inventoryWatcher.checkSoon());
+    health.onInventory(first);
     pods.ifPresent(
         watcher -> {
           watcher.start();
           started.push(watcher);
         });
     exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
-    healthModule.ifPresent(module -> events.addListener(module.eventListener()));
+    if (healthWatching) {
+      events.addListener(health.eventListener());
+    }
     events.addListener(inventoryWatcher);
     events.start();
     started.push(events);
@@ -147,62 +161,42 @@ public final class NodeServices implements AutoCloseable {
         });
     devicePlugin.ifPresent(
         plugin -> {
+          plugin.onHealth(health.verdicts());
           plugin.start(first);
           plugin.onKubeletRestart(inventoryWatcher::checkSoon);
           started.push(plugin);
         });
-    health.onInventory(first);
-    healthModule.ifPresent(
-        module -> {
-          module.addListener(health::onTransition);
-          // A GPU that stops or starts answering shows first as a health change.
-          module.addListener(transition -> inventoryWatcher.checkSoon());
-          module.onInventory(first);
-          module.start();
-          started.push(module);
-        });
-    inventory.addListener(events::onInventory);
-    devicePlugin.ifPresent(plugin -> inventory.addListener(plugin::rebuild));
-    inventory.addListener(health::onInventory);
-    healthModule.ifPresent(module -> inventory.addListener(module::onInventory));
+    health.start();
+    started.push(health);
+    inventory.addListener(this::onInventory);
     inventoryWatcher.start();
     started.push(inventoryWatcher);
   }
 
   /** A GPU was reset (the simulator's reset route today): sticky reasons may clear. */
   public void onGpuReset(String uuid) {
-    healthModule.ifPresent(module -> module.onGpuReset(uuid));
+    health.onGpuReset(uuid);
   }
 
-  /** The health module's view of each device (state, reason, probes), when it runs. */
+  /** The health module's evidence for each device (probes, XIDs), when health watching runs. */
   public Map<String, DeviceHealthView> healthDetails() {
-    return healthModule.map(HealthService::current).orElse(Map.of());
+    return healthWatching ? health.current() : Map.of();
   }
 
-  private void pushHealth(String uuid, DeviceHealth deviceHealth) {
+  /** The one rebuild path, after NodeInventory published {@code next}. */
+  private void onInventory(Inventory next) {
+    events.onInventory(next);
+    // health first, so the rebuilt plan is advertised with the verdicts of this inventory
+    health.onInventory(next);
     devicePlugin.ifPresent(
         plugin -> {
-          try {
-            plugin.setHealth(uuid, deviceHealth);
-          } catch (IllegalArgumentException notAdvertised) {
-            // e.g. a MIG device under a strategy that does not advertise it
-            LOG.debug(
-                "event=health-not-advertised uuid={} reason={}", uuid, notAdvertised.getMessage());
-          }
+          plugin.onHealth(health.verdicts());
+          plugin.rebuild(next);
         });
   }
 
-  private static Map<String, io.gpuagent.exporter.DeviceHealth> exporterHealth(
-      Map<String, DeviceHealth> ledger) {
-    Map<String, io.gpuagent.exporter.DeviceHealth> view = new HashMap<>();
-    ledger.forEach(
-        (uuid, state) ->
-            view.put(
-                uuid,
-                state instanceof DeviceHealth.Unhealthy bad
-                    ? io.gpuagent.exporter.DeviceHealth.unhealthy(bad.reason())
-                    : io.gpuagent.exporter.DeviceHealth.ok()));
-    return view;
+  private void pushHealth(Map<String, HealthState> verdicts) {
+    devicePlugin.ifPresent(plugin -> plugin.onHealth(verdicts));
   }
 
   public Optional<DevicePluginService> devicePlugin() {
@@ -217,8 +211,9 @@ public final class NodeServices implements AutoCloseable {
     return pods.map(PodResourcesWatcher::current).orElse(PodAssignments.NONE);
   }
 
-  public Map<String, DeviceHealth> health() {
-    return health.current();
+  /** The health verdict of every device, by GPU or MIG UUID (the health service's). */
+  public Map<String, HealthState> health() {
+    return health.verdicts();
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.gpuagent.deviceplugin.v1beta1.PreStartContainerRequest;
 import io.gpuagent.deviceplugin.v1beta1.PreStartContainerResponse;
 import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationRequest;
 import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationResponse;
+import io.gpuagent.nvml.health.HealthState;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -142,9 +143,17 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
 
   private static AdvertisedDevice requireHealthy(ResourceSnapshot current, String id) {
     AdvertisedDevice device = known(current, id);
-    if (device.health() instanceof DeviceHealth.Unhealthy unhealthy) {
+    if (device.health() instanceof HealthState.Unhealthy unhealthy) {
       throw new IllegalArgumentException(
-          "device " + id + " is unhealthy since " + unhealthy.since() + ": " + unhealthy.reason());
+          "device "
+              + id
+              + " is unhealthy since "
+              + unhealthy.since()
+              + ": "
+              + unhealthy.reason().label()
+              + " ("
+              + unhealthy.evidence()
+              + ")");
     }
     return device;
   }

@@ -2,6 +2,7 @@ package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The kubelet device plugin for GPUs and MIG devices: one gRPC server per resource, each on its own
  * Unix socket in the device-plugin directory, registered with the kubelet and registered again
  * whenever the kubelet restarts. Inventory changes, kubelet restarts and lost sockets all go
- * through {@link #rebuild}; health changes are pushed to every ListAndWatch stream.
+ * through {@link #rebuild}; the health module's verdicts ({@link #onHealth}) are pushed to every
+ * ListAndWatch stream.
  */
 public final class DevicePluginService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevicePluginService.class);
@@ -42,7 +45,6 @@ public final class DevicePluginService implements AutoCloseable {
   private final ResourcePlanner planner;
   private final ContainerAllocation allocation;
   private final DevicePluginOptions options;
-  private final DeviceHealthBook health = new DeviceHealthBook();
   private final Path kubeletSocket;
   private final List<Runnable> kubeletRestartListeners = new CopyOnWriteArrayList<>();
 
@@ -54,6 +56,7 @@ public final class DevicePluginService implements AutoCloseable {
   private MigCapabilityCheck capabilities = MigCapabilityCheck.NONE;
 
   // Published for readers on other threads.
+  private volatile Map<String, HealthState> health = Map.of();
   private volatile ResourcePlan plan;
   private volatile List<PluginEndpoint> endpointView = List.of();
   private volatile List<String> problems = List.of();
@@ -121,7 +124,7 @@ public final class DevicePluginService implements AutoCloseable {
    * The one rebuild path: plans resources from {@code inventory}, keeps the servers of unchanged
    * resources (their streams get the new list), starts servers for new resources or lost sockets,
    * stops those of vanished resources, and registers every server the running kubelet does not
-   * know. Idempotent; health marks survive it. Returns once the servers are up.
+   * know. Idempotent; the latest health verdicts apply to it. Returns once the servers are up.
    */
   public void rebuild(Inventory inventory) {
     Objects.requireNonNull(inventory, "inventory");
@@ -130,26 +133,22 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
-   * Sets the health of a GPU (its MIG devices follow it) or of one MIG device. When it returns,
-   * Allocate answers by the new health and every ListAndWatch stream has been sent the new list.
-   *
-   * @throws IllegalArgumentException when no GPU or MIG device of this node has that UUID
+   * Takes the health module's verdicts, every device by GPU or MIG UUID (a device not named is
+   * healthy). When it returns, Allocate answers by them and every ListAndWatch stream whose devices
+   * changed health has been sent the new list. Before {@link #start} the verdicts are kept for it.
+   * The health module logs each transition; this does not log again.
    */
-  public void setHealth(String uuid, DeviceHealth deviceHealth) {
-    Objects.requireNonNull(uuid, "uuid");
-    Objects.requireNonNull(deviceHealth, "deviceHealth");
-    requireRunning();
-    if (!plan.knows(uuid)) {
-      throw new IllegalArgumentException(
-          "unknown device " + uuid + ": not a GPU or MIG device of this node");
+  public void onHealth(Map<String, HealthState> verdicts) {
+    Map<String, HealthState> next = Map.copyOf(Objects.requireNonNull(verdicts, "verdicts"));
+    Map<String, HealthState> before = health;
+    health = next;
+    if (!started || closed || plan == null || !advertisedChange(before, next)) {
+      return;
     }
-    if (health.set(uuid, deviceHealth)) {
-      if (deviceHealth instanceof DeviceHealth.Unhealthy unhealthy) {
-        LOG.info("event=device-unhealthy uuid={} reason=\"{}\"", uuid, unhealthy.reason());
-      } else {
-        LOG.info("event=device-healthy uuid={}", uuid);
-      }
+    try {
       lifecycle.call(this::publishHealth);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("event=health-after-close error=\"{}\"", e.getMessage());
     }
   }
 
@@ -252,6 +251,16 @@ public final class DevicePluginService implements AutoCloseable {
 
   private void checkDirectorySoon() {
     onLifecycle(this::checkDirectory);
+  }
+
+  private boolean advertisedChange(Map<String, HealthState> before, Map<String, HealthState> next) {
+    return plan.resources().stream()
+        .flatMap(resource -> resource.devices().stream())
+        .map(PlannedDevice::id)
+        .anyMatch(
+            id ->
+                !next.getOrDefault(id, ResourceSnapshot.UNJUDGED)
+                    .equals(before.getOrDefault(id, ResourceSnapshot.UNJUDGED)));
   }
 
   private Void publishHealth() {

@@ -1,5 +1,6 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.nvml.health.HealthState;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -46,13 +47,20 @@ public record DevicePluginStatus(List<ResourceStatus> resources, List<String> pr
 
   /**
    * One advertised device. {@code id} is what the kubelet sees (GPU or MIG UUID); {@code gpuUuid}
-   * is the physical GPU it is on; {@code migProfile} is empty for a whole GPU.
+   * is the physical GPU it is on; {@code migProfile} is empty for a whole GPU; {@code health} is
+   * the health module's verdict as advertised.
    */
   public record DeviceStatus(
       String resourceName,
       String id,
       String gpuUuid,
       Optional<String> migProfile,
-      DeviceHealth health,
-      Optional<Integer> numaNode) {}
+      HealthState health,
+      Optional<Integer> numaNode) {
+
+    /** What ListAndWatch tells the kubelet: {@code Healthy} or {@code Unhealthy}. */
+    public String kubeletHealth() {
+      return ResourceSnapshot.kubeletValue(health);
+    }
+  }
 }

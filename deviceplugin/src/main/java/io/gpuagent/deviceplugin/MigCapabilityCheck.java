@@ -20,7 +20,7 @@ record MigCapabilityCheck(MigCapabilities capabilities, List<String> problems) {
     List<PlannedDevice> migDevices =
         plan.resources().stream()
             .flatMap(resource -> resource.devices().stream())
-            .filter(device -> device.mig().isPresent() && device.lost().isEmpty())
+            .filter(device -> device.mig().isPresent() && !device.lost())
             .toList();
     if (!config.passDeviceSpecs() || migDevices.isEmpty()) {
       return NONE;

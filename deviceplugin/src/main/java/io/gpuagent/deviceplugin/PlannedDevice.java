@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * One device ID the plan advertises: a whole GPU ({@code mig} empty, ID = GPU UUID) or a MIG device
- * (ID = MIG UUID). {@code lost} is set when its GPU no longer answers NVML.
+ * (ID = MIG UUID). {@code lost} is set when its GPU no longer answers NVML, so it is carried over
+ * from the previous plan; whether it is healthy is the health module's verdict, not the plan's.
  */
 record PlannedDevice(
     String id,
@@ -14,7 +15,7 @@ record PlannedDevice(
     int gpuMinor,
     Optional<Integer> numaNode,
     Optional<MigSlot> mig,
-    Optional<DeviceHealth.Unhealthy> lost) {
+    boolean lost) {
 
   /** GPU index, then MIG device index: the order devices are listed and answered in. */
   static final Comparator<PlannedDevice> NODE_ORDER =
@@ -25,7 +26,7 @@ record PlannedDevice(
   /** Where a MIG device sits in its GPU; the ids name its capability device nodes. */
   record MigSlot(String profile, int index, int gpuInstanceId, int computeInstanceId) {}
 
-  PlannedDevice asLost(DeviceHealth.Unhealthy health) {
-    return new PlannedDevice(id, gpuUuid, gpuIndex, gpuMinor, numaNode, mig, Optional.of(health));
+  PlannedDevice asLost() {
+    return new PlannedDevice(id, gpuUuid, gpuIndex, gpuMinor, numaNode, mig, true);
   }
 }

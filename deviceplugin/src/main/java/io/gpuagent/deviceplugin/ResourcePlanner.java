@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * Turns an inventory into resources by the MIG strategy, as NVIDIA's device plugin does, keeping
- * the devices of lost GPUs (from the previous plan) advertised as unhealthy.
+ * the devices of lost GPUs (from the previous plan) advertised; the health module marks them.
  */
 final class ResourcePlanner {
   static final String GPU = "gpu";
@@ -107,8 +107,8 @@ final class ResourcePlanner {
   }
 
   /**
-   * A lost GPU stays named: the devices the previous plan had on it carry over as unhealthy; a GPU
-   * lost before any plan knew it is advertised whole.
+   * A lost GPU stays named: the devices the previous plan had on it carry over; a GPU lost before
+   * any plan knew it is advertised whole.
    */
   private static void addLostGpus(
       Inventory inventory,
@@ -119,15 +119,13 @@ final class ResourcePlanner {
         continue;
       }
       String uuid = lost.uuid().get();
-      DeviceHealth.Unhealthy fresh =
-          new DeviceHealth.Unhealthy(lost.error().nvmlName(), inventory.builtAt());
       boolean carried = false;
       for (PlannedResource resource : previous.map(ResourcePlan::resources).orElse(List.of())) {
         for (PlannedDevice device : resource.devices()) {
           if (device.gpuUuid().equals(uuid)) {
             byShortName
                 .computeIfAbsent(resource.defaultShortName(), name -> new ArrayList<>())
-                .add(device.asLost(device.lost().orElse(fresh)));
+                .add(device.asLost());
             carried = true;
           }
         }
@@ -143,7 +141,7 @@ final class ResourcePlanner {
                     lost.index(),
                     Optional.empty(),
                     Optional.empty(),
-                    Optional.of(fresh)));
+                    true));
       }
     }
   }
@@ -202,7 +200,7 @@ final class ResourcePlanner {
         gpu.minorNumber(),
         gpu.numaNode(),
         Optional.empty(),
-        Optional.empty());
+        false);
   }
 
   private static PlannedDevice migDevice(Gpu gpu, MigDevice mig) {
@@ -215,6 +213,6 @@ final class ResourcePlanner {
         Optional.of(
             new PlannedDevice.MigSlot(
                 mig.profile(), mig.index(), mig.gpuInstanceId(), mig.computeInstanceId())),
-        Optional.empty());
+        false);
   }
 }

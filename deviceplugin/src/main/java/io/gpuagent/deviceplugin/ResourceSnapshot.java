@@ -5,6 +5,8 @@ import io.gpuagent.deviceplugin.v1beta1.Device;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.NUMANode;
 import io.gpuagent.deviceplugin.v1beta1.TopologyInfo;
+import io.gpuagent.nvml.health.HealthState;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.Optional;
 
 /**
  * What one resource's server answers from, built whole on every plan or health change and swapped
- * in by one reference, so the gRPC handlers never lock and never call NVML.
+ * in by one reference, so the gRPC handlers never lock and never call NVML. Each device's health is
+ * the health module's verdict for its ID; a device the verdict does not name is healthy.
  */
 record ResourceSnapshot(
     PlannedResource resource,
@@ -23,11 +26,14 @@ record ResourceSnapshot(
     MigCapabilities capabilities) {
 
   /** A device with its health at the time of the snapshot; {@code order} is its node order. */
-  record AdvertisedDevice(PlannedDevice device, DeviceHealth health, int order) {}
+  record AdvertisedDevice(PlannedDevice device, HealthState health, int order) {}
+
+  /** The health of a device no verdict names. */
+  static final HealthState UNJUDGED = new HealthState.Healthy(Instant.EPOCH);
 
   static ResourceSnapshot of(
       PlannedResource resource,
-      DeviceHealthBook health,
+      Map<String, HealthState> health,
       PreferredAllocator allocator,
       MigCapabilities capabilities) {
     Map<String, AdvertisedDevice> devices = new LinkedHashMap<>();
@@ -35,7 +41,7 @@ record ResourceSnapshot(
     List<PlannedDevice> planned = resource.devices();
     for (int i = 0; i < planned.size(); i++) {
       PlannedDevice device = planned.get(i);
-      DeviceHealth deviceHealth = health.effective(device);
+      HealthState deviceHealth = health.getOrDefault(device.id(), UNJUDGED);
       devices.put(device.id(), new AdvertisedDevice(device, deviceHealth, i));
       listing.addDevices(kubeletDevice(device, deviceHealth));
     }
@@ -47,9 +53,13 @@ record ResourceSnapshot(
     return Optional.ofNullable(devices.get(id));
   }
 
-  private static Device kubeletDevice(PlannedDevice device, DeviceHealth health) {
-    Device.Builder builder =
-        Device.newBuilder().setID(device.id()).setHealth(health.kubeletValue());
+  /** The kubelet's word: {@code Healthy} or {@code Unhealthy}. */
+  static String kubeletValue(HealthState health) {
+    return health.isHealthy() ? "Healthy" : "Unhealthy";
+  }
+
+  private static Device kubeletDevice(PlannedDevice device, HealthState health) {
+    Device.Builder builder = Device.newBuilder().setID(device.id()).setHealth(kubeletValue(health));
     device
         .numaNode()
         .ifPresent(

@@ -11,6 +11,8 @@ import io.gpuagent.deviceplugin.v1beta1.DeviceSpec;
 import io.gpuagent.deviceplugin.v1beta1.Mount;
 import io.gpuagent.deviceplugin.v1beta1.PreStartContainerRequest;
 import io.gpuagent.deviceplugin.v1beta1.PreStartContainerResponse;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.grpc.Status;
@@ -271,7 +273,8 @@ class AllocateTest {
   @Test
   void anUnhealthyDeviceIsRefusedByName() {
     PluginClient plugin = startH100(Set.of(DeviceListStrategy.ENVVAR));
-    service.setHealth(gpus.get(2), DeviceHealth.unhealthy("xid=79", SINCE));
+    service.onHealth(
+        Map.of(gpus.get(2), new HealthState.Unhealthy(HealthReason.XID, "xid=79", SINCE)));
 
     assertThatThrownBy(() -> plugin.allocate(List.of(gpus.get(2))))
         .isInstanceOfSatisfying(
@@ -279,14 +282,16 @@ class AllocateTest {
             e -> {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
               assertThat(e.getStatus().getDescription())
-                  .isEqualTo("device " + gpus.get(2) + " is unhealthy since " + SINCE + ": xid=79");
+                  .isEqualTo(
+                      "device " + gpus.get(2) + " is unhealthy since " + SINCE + ": xid (xid=79)");
             });
   }
 
   @Test
   void preferredAllocationLeavesOutADeviceThatTurnedUnhealthy() {
     PluginClient plugin = startH100(Set.of(DeviceListStrategy.ENVVAR));
-    service.setHealth(gpus.get(0), DeviceHealth.unhealthy("xid=79", SINCE));
+    service.onHealth(
+        Map.of(gpus.get(0), new HealthState.Unhealthy(HealthReason.XID, "xid=79", SINCE)));
 
     assertThat(plugin.preferred(gpus, List.of(), 2).getContainerResponses(0).getDeviceIDsList())
         .containsExactly(gpus.get(1), gpus.get(2));

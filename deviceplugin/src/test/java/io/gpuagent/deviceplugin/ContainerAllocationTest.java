@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Device specs against a host whose file system the test decides. */
 class ContainerAllocationTest {
   private static final PlannedDevice GPU =
-      new PlannedDevice(
-          "GPU-a", "GPU-a", 0, 3, Optional.empty(), Optional.empty(), Optional.empty());
+      new PlannedDevice("GPU-a", "GPU-a", 0, 3, Optional.empty(), Optional.empty(), false);
   private static final PlannedResource RESOURCE =
       new PlannedResource("gpu", "nvidia.com/gpu", List.of(GPU));
 

@@ -8,6 +8,8 @@ import io.gpuagent.deviceplugin.DevicePluginStatus.ResourceStatus;
 import io.gpuagent.deviceplugin.v1beta1.Device;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.MigDevice;
@@ -15,6 +17,7 @@ import io.gpuagent.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -122,7 +125,8 @@ class DevicePluginServiceTest {
     plugin.awaitFirstList();
     String gpu3 = fixture.node.current().gpus().get(3).uuid();
 
-    service.setHealth(gpu3, DeviceHealth.unhealthy("xid=79", SINCE));
+    HealthState xid79 = new HealthState.Unhealthy(HealthReason.XID, "xid=79", SINCE);
+    service.onHealth(Map.of(gpu3, xid79));
 
     ListAndWatchResponse update =
         plugin.awaitList(
@@ -130,9 +134,10 @@ class DevicePluginServiceTest {
     assertThat(PluginClient.healthById(update).values()).filteredOn("Unhealthy"::equals).hasSize(1);
     assertThat(update.getDevicesCount()).isEqualTo(8);
     DeviceStatus status = device(service, gpu3);
-    assertThat(status.health()).isEqualTo(new DeviceHealth.Unhealthy("xid=79", SINCE));
+    assertThat(status.health()).isEqualTo(xid79);
+    assertThat(status.kubeletHealth()).isEqualTo("Unhealthy");
 
-    service.setHealth(gpu3, DeviceHealth.healthy());
+    service.onHealth(Map.of(gpu3, new HealthState.Healthy(SINCE)));
 
     plugin.awaitList(
         "GPU 3 healthy again", list -> "Healthy".equals(PluginClient.healthById(list).get(gpu3)));
@@ -140,7 +145,7 @@ class DevicePluginServiceTest {
   }
 
   @Test
-  void migDevicesFollowTheirGpuAndCanBeMarkedOnTheirOwn() {
+  void eachDeviceTakesTheVerdictForItsOwnId() {
     fixture = new PluginFixture("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     Gpu gpu0 = fixture.node.current().gpus().get(0);
@@ -148,7 +153,12 @@ class DevicePluginServiceTest {
     PluginClient small = fixture.kubelet.plugin("nvidia.com/mig-1g.10gb");
     small.awaitFirstList();
 
-    service.setHealth(gpu0.uuid(), DeviceHealth.unhealthy("xid=48", SINCE));
+    // the health module publishes a GPU-wide cause on the GPU and each of its MIG devices
+    HealthState xid48 = new HealthState.Unhealthy(HealthReason.XID, "xid=48", SINCE);
+    Map<String, HealthState> verdicts = new HashMap<>();
+    verdicts.put(gpu0.uuid(), xid48);
+    gpu0.migDevices().forEach(mig -> verdicts.put(mig.uuid(), xid48));
+    service.onHealth(verdicts);
 
     Map<String, String> health =
         PluginClient.healthById(
@@ -156,8 +166,7 @@ class DevicePluginServiceTest {
                 "GPU 0's MIG devices unhealthy",
                 list -> PluginClient.healthById(list).containsValue("Unhealthy")));
     for (MigDevice mig : gpu0.migDevices()) {
-      assertThat(device(service, mig.uuid()).health())
-          .isEqualTo(new DeviceHealth.Unhealthy("xid=48", SINCE));
+      assertThat(device(service, mig.uuid()).health()).isEqualTo(xid48);
       if (mig.profile().equals("1g.10gb")) {
         assertThat(health.get(mig.uuid())).isEqualTo("Unhealthy");
       }
@@ -170,7 +179,8 @@ class DevicePluginServiceTest {
             .uuid();
     assertThat(health.get(gpu1Small)).isEqualTo("Healthy");
 
-    service.setHealth(gpu1Small, DeviceHealth.unhealthy("xid=94", SINCE));
+    verdicts.put(gpu1Small, new HealthState.Unhealthy(HealthReason.XID, "xid=94", SINCE));
+    service.onHealth(verdicts);
 
     small.awaitList(
         "GPU 1's 1g.10gb unhealthy",
@@ -179,13 +189,14 @@ class DevicePluginServiceTest {
   }
 
   @Test
-  void setHealthRefusesAnUnknownUuid() {
+  void aVerdictForADeviceNotAdvertisedChangesNothing() {
     fixture = new PluginFixture("h100x8");
     DevicePluginService service = fixture.start(MigStrategy.NONE);
 
-    assertThatThrownBy(() -> service.setHealth("GPU-nope", DeviceHealth.healthy()))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown device GPU-nope: not a GPU or MIG device of this node");
+    service.onHealth(
+        Map.of("GPU-nope", new HealthState.Unhealthy(HealthReason.GPU_LOST, "gone", SINCE)));
+
+    assertThat(service.status().devices()).allMatch(device -> device.health().isHealthy());
   }
 
   @Test

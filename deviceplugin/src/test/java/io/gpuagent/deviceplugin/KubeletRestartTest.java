@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.deviceplugin.FakeKubelet.Registration;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.MigDevice;
@@ -14,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,9 +149,19 @@ class KubeletRestartTest {
     Gpu gpu2 = fixture.node.current().gpus().get(2);
     PluginClient large = fixture.kubelet.plugin("nvidia.com/mig-3g.40gb");
     large.awaitFirstList();
-    service.setHealth(gpu2.uuid(), DeviceHealth.unhealthy("xid=79", Instant.EPOCH));
+    HealthState xid79 = new HealthState.Unhealthy(HealthReason.XID, "xid=79", Instant.EPOCH);
+    service.onHealth(Map.of(gpu2.uuid(), xid79));
 
     fixture.node.node.inject(gpu0.uuid(), new SimFault.Lost());
+    // the health module marks a lost GPU and the MIG devices it had; the plan keeps them named
+    HealthState lostState =
+        new HealthState.Unhealthy(
+            HealthReason.GPU_LOST, "inventory: NVML_ERROR_GPU_IS_LOST", Instant.EPOCH);
+    Map<String, HealthState> verdicts = new HashMap<>();
+    verdicts.put(gpu2.uuid(), xid79);
+    verdicts.put(gpu0.uuid(), lostState);
+    gpu0.migDevices().forEach(mig -> verdicts.put(mig.uuid(), lostState));
+    service.onHealth(verdicts);
     service.rebuild(fixture.node.reread());
 
     String large0 = migOf(gpu0, "3g.40gb");
@@ -158,8 +172,8 @@ class KubeletRestartTest {
     assertThat(lost.getDevicesCount()).isEqualTo(1);
     assertThat(DevicePluginServiceTest.device(service, large0).health())
         .isInstanceOfSatisfying(
-            DeviceHealth.Unhealthy.class,
-            h -> assertThat(h.reason()).isEqualTo("NVML_ERROR_GPU_IS_LOST"));
+            HealthState.Unhealthy.class,
+            h -> assertThat(h.reason()).isEqualTo(HealthReason.GPU_LOST));
     assertThat(DevicePluginServiceTest.device(service, gpu2.uuid()).health().isHealthy()).isFalse();
 
     fixture.node.node.clearFaults(gpu0.uuid());

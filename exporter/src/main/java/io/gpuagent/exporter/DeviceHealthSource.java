@@ -1,14 +1,16 @@
 package io.gpuagent.exporter;
 
+import io.gpuagent.nvml.health.HealthState;
 import java.util.Map;
 
 /**
- * The health the agent decided for each device, by GPU or MIG UUID (the health module's state).
- * Read once per sample; must not block or call NVML. Devices it does not name get no health series.
+ * The health module's latest verdicts, by GPU or MIG UUID; the exporter renders them as {@code
+ * gpu_agent_device_health} and decides nothing itself. Read once per sample; must not block or call
+ * NVML. Devices it does not name get no health series.
  */
 @FunctionalInterface
 public interface DeviceHealthSource {
   DeviceHealthSource NONE = Map::of;
 
-  Map<String, DeviceHealth> current();
+  Map<String, HealthState> current();
 }

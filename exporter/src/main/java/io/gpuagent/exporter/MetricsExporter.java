@@ -8,6 +8,7 @@ import io.gpuagent.exporter.sampling.Sampler;
 import io.gpuagent.exporter.snapshot.SnapshotBuilder;
 import io.gpuagent.nvml.EventData;
 import io.gpuagent.nvml.Nvml;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.podresources.PodAssignmentSource;
 import io.gpuagent.podresources.PodAssignments;
@@ -125,7 +126,7 @@ public final class MetricsExporter implements AutoCloseable {
       }
       NodeSample sample = sampler.sampleOnce(current);
       PodAssignments assignments = pods.current();
-      Map<String, DeviceHealth> healthNow = health.current();
+      Map<String, HealthState> healthNow = health.current();
       latest.set(
           snapshots.build(
               sample,

@@ -2,6 +2,8 @@ package io.gpuagent.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.podresources.ContainerRef;
@@ -73,7 +75,7 @@ class GoldenExpositionTest {
   }
 
   static SimulatedExporter scenario(String profile) {
-    Map<String, DeviceHealth> health = new HashMap<>();
+    Map<String, HealthState> health = new HashMap<>();
     SimulatedExporter sim =
         new SimulatedExporter(
             profile, ExporterConfig.defaults().withJvmMetrics(false), () -> Map.copyOf(health));
@@ -94,8 +96,10 @@ class GoldenExpositionTest {
                 List.of(new ContainerRef("web", "embedder-7", "server"))),
             SimulatedExporter.START));
     sim.node.inject(ownedDevice, new SimFault.Process(4242, 4L << 30, 80));
-    health.put(gpus.get(2).uuid(), DeviceHealth.unhealthy("xid-79"));
-    health.put(first.uuid(), DeviceHealth.ok());
+    health.put(
+        gpus.get(2).uuid(),
+        new HealthState.Unhealthy(HealthReason.XID, "xid=79", sim.clock.instant()));
+    health.put(first.uuid(), new HealthState.Healthy(sim.clock.instant()));
     sim.clock.advance(Duration.ofSeconds(600));
     sim.sampleTwice(5);
     return sim;

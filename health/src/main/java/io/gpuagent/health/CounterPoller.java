@@ -8,6 +8,7 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.RemappedRows;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.LostGpu;

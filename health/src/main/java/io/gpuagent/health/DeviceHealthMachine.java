@@ -1,6 +1,8 @@
 package io.gpuagent.health;
 
 import io.gpuagent.health.probe.ProbeResult;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
@@ -16,8 +18,9 @@ import java.util.TreeMap;
  * when no condition is in force, no sticky reason waits for a reset, and {@code passesToRecover}
  * probes have passed in a row since the cause ended. Where no probe can run on the device (probing
  * off, or the probe answers UNAVAILABLE) the passes are waived for conditions, which have a visible
- * end, but not for events: those then last until a GPU reset. Not thread-safe: {@link HealthBook}
- * holds its lock around every call.
+ * end, but not for events: those then last until a GPU reset. A probe that could not judge the
+ * device (ERROR) changes nothing but its count. Not thread-safe: {@link HealthBook} holds its lock
+ * around every call.
  */
 final class DeviceHealthMachine {
   static final int HISTORY = 16;
@@ -38,6 +41,7 @@ final class DeviceHealthMachine {
   private final Set<HealthReason> stuck = EnumSet.noneOf(HealthReason.class);
 
   private int passes;
+  private long probeErrors;
   private final ArrayDeque<ProbeRun> probes = new ArrayDeque<>();
   private final ArrayDeque<HealthTransition> history = new ArrayDeque<>();
   private final Map<Integer, Long> xids = new TreeMap<>();
@@ -101,6 +105,10 @@ final class DeviceHealthMachine {
       case FAILED -> event(HealthReason.PROBE_FAILED, probeEvidence(run), run.at());
       case HUNG -> event(HealthReason.PROBE_HUNG, probeEvidence(run), run.at());
       case UNAVAILABLE -> tryRecover(run.at(), probesCanRun, "no probe can run");
+      case ERROR -> {
+        probeErrors++;
+        yield Optional.empty(); // the probe could not judge the GPU: nothing changes
+      }
     };
   }
 
@@ -116,6 +124,7 @@ final class DeviceHealthMachine {
         yield Optional.empty();
       }
       case UNAVAILABLE -> tryRecover(run.at(), probesCanRun, "no probe can run");
+      case ERROR -> Optional.empty();
     };
   }
 
@@ -153,6 +162,7 @@ final class DeviceHealthMachine {
         config.passesToRecover(),
         probes.stream().toList(),
         xids,
+        probeErrors,
         history.stream().toList());
   }
 

@@ -1,5 +1,7 @@
 package io.gpuagent.health;
 
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +20,8 @@ import java.util.Set;
  * @param passesToRecover passes needed to be healthy again
  * @param probes the latest probes, oldest first (a few)
  * @param xidCounts every XID seen on this device since the agent started, ignored ones too
+ * @param probeErrors probes since the agent started that could not judge the device (outcome ERROR:
+ *     the child died without a result, CUDA reported the environment)
  * @param history the latest transitions, oldest first (at most {@value
  *     DeviceHealthMachine#HISTORY})
  */
@@ -30,6 +34,7 @@ public record DeviceHealthView(
     int passesToRecover,
     List<ProbeRun> probes,
     Map<Integer, Long> xidCounts,
+    long probeErrors,
     List<HealthTransition> history) {
 
   public DeviceHealthView {

@@ -1,5 +1,7 @@
 package io.gpuagent.health;
 
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.LostGpu;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every device's health machine, and where a cause lands: a GPU-level cause on the GPU and all its
  * MIG devices, a MIG-level one on that instance only. One lock around every change; after each
- * change an immutable map of views is published, so readers never lock. Each transition is logged
- * as one line, counted, and handed to the sink in order.
+ * change an immutable map of views and one of verdicts are published, so readers never lock. Each
+ * transition is logged as one line (the only log line of a health change in the agent), counted,
+ * and handed to the sink in order; a changed verdict map follows its transitions to its sink.
  */
 final class HealthBook {
   private static final Logger LOG = LoggerFactory.getLogger(HealthBook.class);
@@ -33,6 +36,7 @@ final class HealthBook {
   private final HealthConfig config;
   private final Clock clock;
   private final Consumer<HealthTransition> sink;
+  private final Consumer<Map<String, HealthState>> verdictSink;
   private final Map<String, DeviceHealthMachine> devices = new LinkedHashMap<>();
 
   /** MIG devices by GPU, for GPUs in MIG mode (whose own probes are their instances'). */
@@ -41,25 +45,53 @@ final class HealthBook {
   private final Map<String, String> gpuByInstance = new HashMap<>();
   private final Map<HealthReason, long[]> transitionsByReason = new EnumMap<>(HealthReason.class);
   private long xidsIgnored;
+  private long doubleBitEccEvents;
   private volatile Map<String, DeviceHealthView> published = Map.of();
+  private volatile Map<String, HealthState> verdicts = Map.of();
 
-  HealthBook(HealthConfig config, Clock clock, Consumer<HealthTransition> sink) {
+  HealthBook(
+      HealthConfig config,
+      Clock clock,
+      Consumer<HealthTransition> sink,
+      Consumer<Map<String, HealthState>> verdictSink) {
     this.config = config;
     this.clock = clock;
     this.sink = sink;
+    this.verdictSink = verdictSink;
   }
 
   Map<String, DeviceHealthView> views() {
     return published;
   }
 
-  /** Devices follow the inventory: new ones start healthy (a MIG device as its GPU is). */
+  /** Every known device's verdict, by GPU or MIG UUID; immutable. */
+  Map<String, HealthState> verdicts() {
+    return verdicts;
+  }
+
+  /**
+   * Devices follow the inventory: new ones start healthy (a MIG device as its GPU is). A lost GPU
+   * keeps the MIG devices it had, so they are marked with it.
+   */
   synchronized void reconcile(Inventory inventory) {
     Instant now = clock.instant();
     List<HealthTransition> changes = new ArrayList<>();
     Set<String> present = new HashSet<>();
+    Map<String, List<String>> instancesBefore = new HashMap<>(instancesByGpu);
     instancesByGpu.clear();
     gpuByInstance.clear();
+    for (LostGpu lost : inventory.lostGpus()) {
+      lost.uuid()
+          .ifPresent(
+              uuid -> {
+                List<String> kept = instancesBefore.getOrDefault(uuid, List.of());
+                if (!kept.isEmpty()) {
+                  instancesByGpu.put(uuid, kept);
+                  kept.forEach(mig -> gpuByInstance.put(mig, uuid));
+                  present.addAll(kept);
+                }
+              });
+    }
     for (Gpu gpu : inventory.gpus()) {
       if (gpu.migEnabled()) {
         instancesByGpu.put(gpu.uuid(), gpu.migDevices().stream().map(MigDevice::uuid).toList());
@@ -70,9 +102,13 @@ final class HealthBook {
       present.add(gpu.uuid());
       DeviceHealthMachine gpuMachine = machine(gpu.uuid());
       // the inventory read it, so it answers
-      gpuMachine
-          .condition(HealthReason.GPU_LOST, false, "", now, probesCanRun(gpu.uuid()))
-          .ifPresent(changes::add);
+      for (String target : withInstances(gpu.uuid())) {
+        if (devices.containsKey(target)) {
+          machine(target)
+              .condition(HealthReason.GPU_LOST, false, "", now, probesCanRun(target))
+              .ifPresent(changes::add);
+        }
+      }
       for (MigDevice mig : gpu.migDevices()) {
         present.add(mig.uuid());
         if (!devices.containsKey(mig.uuid())) {
@@ -88,14 +124,16 @@ final class HealthBook {
           .ifPresent(
               uuid -> {
                 present.add(uuid);
-                machine(uuid)
-                    .condition(
-                        HealthReason.GPU_LOST,
-                        true,
-                        "inventory: " + lost.error().nvmlName(),
-                        now,
-                        probesCanRun(uuid))
-                    .ifPresent(changes::add);
+                for (String target : withInstances(uuid)) {
+                  machine(target)
+                      .condition(
+                          HealthReason.GPU_LOST,
+                          true,
+                          "inventory: " + lost.error().nvmlName(),
+                          now,
+                          probesCanRun(target))
+                      .ifPresent(changes::add);
+                }
               });
     }
     devices.keySet().retainAll(present);
@@ -117,6 +155,11 @@ final class HealthBook {
       machine(target).event(HealthReason.XID, "xid=" + xid, now).ifPresent(changes::add);
     }
     finish(changes);
+  }
+
+  /** A double-bit ECC event: counted only (the XID and the counters decide). */
+  synchronized void doubleBitEccEvent() {
+    doubleBitEccEvents++;
   }
 
   /** A one-off cause on a GPU (and its MIG devices) or on one MIG device. */
@@ -177,7 +220,7 @@ final class HealthBook {
             counts.add(new HealthCounters.TransitionCount(reason, "unhealthy", byDirection[1]));
           }
         });
-    return new HealthCounters(counts, xidsIgnored);
+    return new HealthCounters(counts, xidsIgnored, doubleBitEccEvents);
   }
 
   /** The GPU of a MIG device, or the device itself when it is a GPU. */
@@ -216,11 +259,18 @@ final class HealthBook {
     Map<String, DeviceHealthView> views = new LinkedHashMap<>();
     devices.forEach((uuid, machine) -> views.put(uuid, machine.view()));
     published = Collections.unmodifiableMap(views);
+    Map<String, HealthState> states = new LinkedHashMap<>();
+    devices.forEach((uuid, machine) -> states.put(uuid, machine.state()));
+    Map<String, HealthState> before = verdicts;
+    verdicts = Collections.unmodifiableMap(states);
     for (HealthTransition change : changes) {
       log(change);
       long[] byDirection = transitionsByReason.computeIfAbsent(change.reason(), r -> new long[2]);
       byDirection[change.to().isHealthy() ? 0 : 1]++;
       sink.accept(change);
+    }
+    if (!states.equals(before)) {
+      verdictSink.accept(verdicts);
     }
   }
 

@@ -4,6 +4,8 @@ import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.XidCatalog;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.TreeSet;
  * rule is what an operator may configure (e.g. intervals of at least 100 ms); the record itself
  * only requires values that make sense, so tests can run faster clocks.
  *
- * @param interval how often error counters are polled and due probes are started
+ * @param interval how often error counters are polled (probes keep {@code probeInterval} on their
+ *     own)
  * @param probeMode when a device may be probed on schedule
  * @param probeInterval how long after one probe of a device the next one is due
  * @param probeDeadline how long a probe may run before it is killed and counted as hung
@@ -38,11 +41,10 @@ public record HealthConfig(
     long memoryTestMib) {
 
   /**
-   * XIDs NVIDIA's device plugin ignores because applications cause them: 13 graphics engine
-   * exception, 31 memory page fault, 43 GPU stopped processing, 45 preemptive cleanup, 68 video
-   * processor exception, 109 context switch timeout.
+   * XIDs NVIDIA's device plugin ignores because applications cause them: the application class of
+   * {@link XidCatalog} (13, 31, 43, 45, 68, 109).
    */
-  public static final Set<Integer> APPLICATION_XIDS = Set.of(13, 31, 43, 45, 68, 109);
+  public static final Set<Integer> APPLICATION_XIDS = Set.copyOf(XidCatalog.applicationXids());
 
   public static final String PREFIX = "health";
 
@@ -54,7 +56,8 @@ public record HealthConfig(
           "enabled",
           new ValueType.Flag(),
           true,
-          "Watch XIDs and ECC, run probes, take unhealthy devices out of scheduling.");
+          "Watch XIDs, error counters and probes; when false only GPUs that stop answering are"
+              + " marked unhealthy.");
   public static final ConfigKey<Duration> INTERVAL =
       ConfigKey.of(
           PREFIX,

@@ -1,5 +1,6 @@
 package io.gpuagent.health;
 
+import io.gpuagent.nvml.health.HealthReason;
 import java.util.List;
 
 /**
@@ -7,8 +8,10 @@ import java.util.List;
  *
  * @param transitions transitions by reason and direction, only those that happened
  * @param xidsIgnored XIDs on the ignore list (counted, not acted on)
+ * @param doubleBitEccEvents double-bit ECC events (counted, not acted on: XIDs and counters decide)
  */
-public record HealthCounters(List<TransitionCount> transitions, long xidsIgnored) {
+public record HealthCounters(
+    List<TransitionCount> transitions, long xidsIgnored, long doubleBitEccEvents) {
 
   public HealthCounters {
     transitions = List.copyOf(transitions);

@@ -36,6 +36,28 @@ public final class HealthMetrics {
         .help("XIDs on the ignore list (application errors): counted, not acted on.")
         .callback(callback -> callback.call(health.counters().xidsIgnored()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("gpu_agent_ecc_double_bit_events")
+        .help(
+            "Double-bit ECC events: counted, not acted on (the XID and the uncorrected counters"
+                + " decide).")
+        .callback(callback -> callback.call(health.counters().doubleBitEccEvents()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gpu_agent_probe_errors")
+        .help(
+            "Probes of each device that could not judge it (the child died without a result, its"
+                + " JVM did not start, CUDA reported the environment); health is unchanged.")
+        .labelNames("UUID")
+        .callback(
+            callback -> {
+              for (DeviceHealthView device : health.current().values()) {
+                if (device.probeErrors() > 0) {
+                  callback.call(device.probeErrors(), device.uuid());
+                }
+              }
+            })
+        .register(registry);
     GaugeWithCallback.builder()
         .name("gpu_agent_probe_duration_seconds")
         .help("How long the latest probe of each kind ran on each device.")
@@ -56,7 +78,7 @@ public final class HealthMetrics {
         .name("gpu_agent_probe_result")
         .help(
             "1 for the outcome of the latest probe of each device (passed, failed, hung,"
-                + " unavailable), 0 for the others.")
+                + " unavailable, error), 0 for the others.")
         .labelNames("UUID", "result")
         .callback(
             callback -> {

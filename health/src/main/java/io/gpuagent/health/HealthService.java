@@ -4,8 +4,11 @@ import io.gpuagent.health.probe.ProbeResult;
 import io.gpuagent.health.probe.ProbeRunner;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventListener;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,20 +22,23 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The health of every GPU and MIG device: XIDs and ECC events from the NVML event pump ({@link
- * #eventListener()}), error counters polled every {@code interval}, and probes run in child
- * processes on a schedule. Each device is healthy or unhealthy with a reason, and recovers once its
- * cause has ended and enough probes pass in a row.
+ * The one place that decides the health of every GPU and MIG device: GPUs the inventory could not
+ * read, XIDs from the NVML event pump ({@link #eventListener()}), error counters polled every
+ * {@code interval}, and probes run in child processes every {@code probeInterval}. Each device is
+ * healthy or unhealthy with a reason, and recovers once its cause has ended and enough probes pass
+ * in a row. A MIG device follows its GPU.
  *
- * <p>Usage: construct, add the {@link #eventListener()} to the pump, {@link #addListener}, {@link
- * #start()}; call {@link #onInventory} on every inventory change and {@link #onGpuReset} after a
- * GPU reset; read {@link #current()} any time (it never locks or calls NVML); {@link #close()} at
- * shutdown. The service owns the probe runner and closes it.
+ * <p>Usage: construct, add the {@link #eventListener()} to the pump, {@link #addVerdictListener},
+ * {@link #start()}; call {@link #onInventory} on every inventory change and {@link #onGpuReset}
+ * after a GPU reset; read {@link #verdicts()} and {@link #current()} any time (they never lock or
+ * call NVML); {@link #close()} at shutdown. The service owns the probe runner and closes it. With
+ * health watching switched off, {@link #inventoryOnly} still decides from the inventory alone.
  */
 public final class HealthService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
@@ -45,32 +51,79 @@ public final class HealthService implements AutoCloseable {
   private final CounterPoller poller;
   private final ProbeScheduler scheduler;
   private final List<Consumer<HealthTransition>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Map<String, HealthState>>> verdictListeners =
+      new CopyOnWriteArrayList<>();
+  private final boolean watching;
   private final ScheduledExecutorService loop;
   private final ExecutorService notifier;
   private final AtomicBoolean started = new AtomicBoolean();
+  private final Clock clock;
   private volatile Inventory inventory;
 
-  /**
-   * @param inventory the agent's current inventory, read each cycle; null before the first one
-   * @param probes runs the probes; the service closes it
-   * @param clock the time of states, transitions and probe schedules
-   */
+  /** A service that no pod holds devices of (tests, a node without podresources). */
   public HealthService(
       HealthConfig config,
       Nvml nvml,
       Supplier<Inventory> inventory,
       ProbeRunner probes,
       Clock clock) {
+    this(config, nvml, inventory, probes, clock, uuid -> false);
+  }
+
+  /**
+   * @param inventory the agent's current inventory, read each cycle; null before the first one
+   * @param probes runs the probes; the service closes it
+   * @param clock the time of states, transitions and probe schedules
+   * @param heldByPod whether a pod holds a GPU or MIG UUID (the kubelet's podresources): such a
+   *     device is not probed while its GPU is in EXCLUSIVE_PROCESS compute mode
+   */
+  public HealthService(
+      HealthConfig config,
+      Nvml nvml,
+      Supplier<Inventory> inventory,
+      ProbeRunner probes,
+      Clock clock,
+      Predicate<String> heldByPod) {
+    this(config, nvml, inventory, probes, clock, heldByPod, true);
+  }
+
+  /**
+   * The verdict when health watching is off ({@code health.enabled: false}): no XIDs, polls or
+   * probes, but a GPU the inventory cannot read is still {@code gpu-lost}, with its MIG devices, so
+   * there is one decider either way. {@link #start()} starts no loop.
+   */
+  public static HealthService inventoryOnly(Nvml nvml, Clock clock) {
+    return new HealthService(
+        HealthConfig.defaults().withProbeMode(ProbeMode.NEVER),
+        nvml,
+        () -> null,
+        request -> ProbeResult.unavailable(Duration.ZERO, "health watching is off"),
+        clock,
+        uuid -> false,
+        false);
+  }
+
+  private HealthService(
+      HealthConfig config,
+      Nvml nvml,
+      Supplier<Inventory> inventory,
+      ProbeRunner probes,
+      Clock clock,
+      Predicate<String> heldByPod,
+      boolean watching) {
+    this.watching = watching;
+    Objects.requireNonNull(heldByPod, "heldByPod");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(nvml, "nvml");
     Objects.requireNonNull(clock, "clock");
     this.inventorySource = Objects.requireNonNull(inventory, "inventory");
     this.runner = Objects.requireNonNull(probes, "probes");
-    this.book = new HealthBook(config, clock, this::notifyListeners);
+    this.book = new HealthBook(config, clock, this::notifyListeners, this::notifyVerdicts);
     this.xids =
         new XidWatcher(book, config.ignoredXids(), () -> Optional.ofNullable(this.inventory));
     this.poller = new CounterPoller(nvml, book, config.interval());
-    this.scheduler = new ProbeScheduler(config, nvml, probes, book, clock);
+    this.scheduler = new ProbeScheduler(config, nvml, probes, book, clock, heldByPod);
+    this.clock = clock;
     this.loop = Executors.newSingleThreadScheduledExecutor(named("gpu-agent-health"));
     this.notifier = Executors.newSingleThreadExecutor(named("gpu-agent-health-listeners"));
   }
@@ -80,12 +133,23 @@ public final class HealthService implements AutoCloseable {
     return xids;
   }
 
-  /** Polls and schedules probes every interval on the {@code gpu-agent-health} thread. Once. */
+  /**
+   * Polls every interval and starts the probes when they are due, each at its own cadence, on the
+   * {@code gpu-agent-health} thread. Once. An {@link #inventoryOnly} service starts nothing.
+   */
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the health service is already started");
     }
+    if (!watching) {
+      LOG.info("event=health-started watching=false decides=inventory");
+      return;
+    }
     loop.scheduleWithFixedDelay(this::cycle, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
+    if (config.probeMode() != ProbeMode.NEVER) {
+      scheduler.afterEachProbe(() -> probeCheckIn(config.probeInterval(), false));
+      probeCheckIn(Duration.ZERO, true);
+    }
     LOG.info(
         "event=health-started intervalMs={} probeMode={} probeIntervalMs={} probeDeadlineMs={}"
             + " passesToRecover={} ignoredXids={} sticky={}",
@@ -113,6 +177,20 @@ public final class HealthService implements AutoCloseable {
    */
   public void onGpuReset(String uuid) {
     book.reset(uuid);
+  }
+
+  /**
+   * Called with every device's verdict after each change, in order, on one thread of the service:
+   * an immutable map from GPU or MIG UUID to state, every device of the inventory in it (a lost
+   * GPU's MIG devices too). The latest is also at {@link #verdicts()}.
+   */
+  public void addVerdictListener(Consumer<Map<String, HealthState>> listener) {
+    verdictListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Every known device's verdict now, by GPU or MIG UUID. Immutable; never locks. */
+  public Map<String, HealthState> verdicts() {
+    return book.verdicts();
   }
 
   /** Called with every transition, in order, on one thread of the service. */
@@ -188,10 +266,34 @@ public final class HealthService implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * Checks for due probes after {@code delay}; a {@code chain} check schedules the next one by
+   * {@link ProbeScheduler#untilNextCheck}, so probes keep {@code probeInterval} whatever {@code
+   * interval} is.
+   */
+  private void probeCheckIn(Duration delay, boolean chain) {
+    try {
+      loop.schedule(() -> probeCheck(chain), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("event=probe-check-not-scheduled reason=closing");
+    }
+  }
+
+  private void probeCheck(boolean chain) {
+    try {
+      startDueProbes();
+    } catch (RuntimeException e) {
+      LOG.error("event=probe-check-failed", e);
+    } finally {
+      if (chain) {
+        probeCheckIn(scheduler.untilNextCheck(clock.instant()), true);
+      }
+    }
+  }
+
   private void cycle() {
     try {
       checkNow();
-      startDueProbes();
     } catch (RuntimeException e) {
       // A programming error: log it loudly and keep the loop alive for the next cycle.
       LOG.error("event=health-cycle-failed", e);
@@ -216,6 +318,23 @@ public final class HealthService implements AutoCloseable {
           });
     } catch (RejectedExecutionException e) {
       LOG.debug("event=health-transition-not-sent uuid={} reason=closing", transition.deviceUuid());
+    }
+  }
+
+  private void notifyVerdicts(Map<String, HealthState> verdicts) {
+    try {
+      notifier.execute(
+          () -> {
+            for (Consumer<Map<String, HealthState>> listener : verdictListeners) {
+              try {
+                listener.accept(verdicts);
+              } catch (RuntimeException e) {
+                LOG.error("event=health-listener-failed listener={}", listener, e);
+              }
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("event=health-verdicts-not-sent reason=closing");
     }
   }
 

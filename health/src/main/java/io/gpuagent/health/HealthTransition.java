@@ -1,5 +1,7 @@
 package io.gpuagent.health;
 
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import java.util.Objects;
 
 /**

@@ -4,10 +4,12 @@ import io.gpuagent.health.probe.ProbeKind;
 import io.gpuagent.health.probe.ProbeRequest;
 import io.gpuagent.health.probe.ProbeResult;
 import io.gpuagent.health.probe.ProbeRunner;
+import io.gpuagent.nvml.ComputeMode;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.ProcessInfo;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Inventory;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,15 +24,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides when each device is probed and runs the probes: every {@code probeInterval}, the first
  * round staggered across the devices so probes do not all start together; in {@code idle-only} mode
- * only while no compute process runs there; at most one probe per GPU at a time (a GPU's MIG
- * devices wait for each other). Probes alternate between memory and compute. They run on their own
- * threads, so a probe waiting for its deadline never holds up the health loop.
+ * only while no compute process runs there, looked at when picking and again on the probe's thread
+ * right before it starts; never on a device a pod holds while its GPU is in EXCLUSIVE_PROCESS
+ * compute mode (the probe's context would make the pod's fail); at most one probe per GPU at a time
+ * (a GPU's MIG devices wait for each other). Probes alternate between memory and compute. They run
+ * on their own threads, so a probe waiting for its deadline never holds up the health loop.
  */
 final class ProbeScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProbeScheduler.class);
@@ -40,17 +45,29 @@ final class ProbeScheduler implements AutoCloseable {
   private final ProbeRunner runner;
   private final HealthBook book;
   private final Clock clock;
+  private final Predicate<String> heldByPod;
+  private volatile Runnable afterEachProbe = () -> {};
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
   private final Map<String, ProbeKind> nextKind = new ConcurrentHashMap<>();
   private final Set<String> busyGpus = ConcurrentHashMap.newKeySet();
   private final ExecutorService probes;
 
-  ProbeScheduler(HealthConfig config, Nvml nvml, ProbeRunner runner, HealthBook book, Clock clock) {
+  /**
+   * @param heldByPod whether a pod holds this GPU or MIG UUID (from the kubelet's podresources)
+   */
+  ProbeScheduler(
+      HealthConfig config,
+      Nvml nvml,
+      ProbeRunner runner,
+      HealthBook book,
+      Clock clock,
+      Predicate<String> heldByPod) {
     this.config = config;
     this.nvml = nvml;
     this.runner = runner;
     this.book = book;
     this.clock = clock;
+    this.heldByPod = heldByPod;
     AtomicInteger threads = new AtomicInteger();
     // At most one probe per GPU runs, so the pool never holds more threads than GPUs.
     this.probes =
@@ -88,11 +105,40 @@ final class ProbeScheduler implements AutoCloseable {
       if (lost(target)) {
         continue; // a probe would only fail; the poll says when it answers again
       }
-      if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target)) {
-        continue; // checked again next cycle
+      if (!clearToProbe(target)) {
+        continue; // looked at again next check; a sibling MIG device may take the turn
       }
       launch(target);
     }
+  }
+
+  /**
+   * How long after {@code now} the next probe is due, so probes keep their own cadence whatever the
+   * health interval: until the earliest due time, but at most min(interval, probeInterval), which
+   * is also the wait while a device is overdue (being probed, busy, held, lost) or none is known
+   * yet.
+   */
+  Duration untilNextCheck(Instant now) {
+    Duration retry =
+        config.interval().compareTo(config.probeInterval()) < 0
+            ? config.interval()
+            : config.probeInterval();
+    Instant earliest = null;
+    for (Map.Entry<String, Instant> entry : due.entrySet()) {
+      if (earliest == null || entry.getValue().isBefore(earliest)) {
+        earliest = entry.getValue();
+      }
+    }
+    if (earliest == null || !earliest.isAfter(now)) {
+      return retry;
+    }
+    Duration wait = Duration.between(now, earliest);
+    return wait.compareTo(retry) < 0 ? wait : retry;
+  }
+
+  /** Called on the probe's thread after each scheduled probe finished (or was skipped). */
+  void afterEachProbe(Runnable task) {
+    afterEachProbe = task;
   }
 
   /** Whether a probe runs now on any GPU. */
@@ -140,9 +186,12 @@ final class ProbeScheduler implements AutoCloseable {
       probes.execute(
           () -> {
             try {
-              run(target);
+              if (clearToProbe(target)) {
+                run(target);
+              }
             } finally {
               busyGpus.remove(target.gpu().uuid());
+              afterEachProbe.run();
             }
           });
     } catch (RejectedExecutionException e) {
@@ -186,24 +235,27 @@ final class ProbeScheduler implements AutoCloseable {
     return gpu != null && gpu.blockers().contains(HealthReason.GPU_LOST);
   }
 
-  /** No compute process on the device (on a MIG device: none in its instance). */
-  private boolean idle(ProbeTarget target) {
+  /**
+   * Looked at right before a scheduled probe starts, so a pod that started since the schedule was
+   * made is seen: not while a pod holds the device of a GPU in EXCLUSIVE_PROCESS mode, and in
+   * idle-only mode not while a compute process runs there. A skipped device stays due.
+   */
+  private boolean clearToProbe(ProbeTarget target) {
     try {
       NvmlDevice gpu = nvml.deviceByIndex(target.gpu().index());
       if (!gpu.uuid().equals(target.gpu().uuid())) {
+        return false; // the inventory is stale; the next one names this GPU again
+      }
+      if (heldByPod.test(target.uuid()) && gpu.computeMode() == ComputeMode.EXCLUSIVE_PROCESS) {
+        LOG.debug(
+            "event=probe-skipped uuid={} reason=exclusive-process-held-by-pod", target.uuid());
         return false;
       }
-      List<ProcessInfo> processes = gpu.computeRunningProcesses();
-      return target
-          .mig()
-          .map(
-              mig ->
-                  processes.stream()
-                      .noneMatch(
-                          p ->
-                              p.gpuInstanceId().orElse(-1) == mig.gpuInstanceId()
-                                  && p.computeInstanceId().orElse(-1) == mig.computeInstanceId()))
-          .orElse(processes.isEmpty());
+      if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target, gpu)) {
+        LOG.debug("event=probe-skipped uuid={} reason=busy", target.uuid());
+        return false;
+      }
+      return true;
     } catch (NvmlException e) {
       // A GPU that does not answer is not probed; the counter poll marks it.
       LOG.debug(
@@ -213,5 +265,20 @@ final class ProbeScheduler implements AutoCloseable {
           e.code().nvmlName());
       return false;
     }
+  }
+
+  /** No compute process on the device (on a MIG device: none in its instance). */
+  private static boolean idle(ProbeTarget target, NvmlDevice gpu) {
+    List<ProcessInfo> processes = gpu.computeRunningProcesses();
+    return target
+        .mig()
+        .map(
+            mig ->
+                processes.stream()
+                    .noneMatch(
+                        p ->
+                            p.gpuInstanceId().orElse(-1) == mig.gpuInstanceId()
+                                && p.computeInstanceId().orElse(-1) == mig.computeInstanceId()))
+        .orElse(processes.isEmpty());
   }
 }

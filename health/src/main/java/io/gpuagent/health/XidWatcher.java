@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * The health module's listener on the NVML event pump. An XID carrying GPU-instance /
  * compute-instance ids lands on that MIG device (found through the inventory); one without lands on
  * the GPU and all its MIG devices. Every XID is counted; those on the ignore list (application
- * errors) change nothing else. A double-bit ECC event is an uncorrectable error of the whole GPU.
- * Runs on the pump's thread: no NVML calls, only the health book's lock.
+ * errors) change nothing else. A double-bit ECC event is counted and logged but decides nothing: it
+ * carries no count (eventData 0), and the XID the driver raises with it (48, 94, 95) and the
+ * uncorrected counters the poll reads do decide, as in NVIDIA's device plugin. Runs on the pump's
+ * thread: no NVML calls, only the health book's lock.
  */
 final class XidWatcher implements NvmlEventListener {
   private static final Logger LOG = LoggerFactory.getLogger(XidWatcher.class);
@@ -43,11 +45,10 @@ final class XidWatcher implements NvmlEventListener {
           book.xid(target, xid, ignored);
         }
       }
-      case DOUBLE_BIT_ECC_ERROR ->
-          book.event(
-              gpuUuid,
-              HealthReason.ECC_UNCORRECTABLE,
-              "double-bit ECC error event, count=" + event.data());
+      case DOUBLE_BIT_ECC_ERROR -> {
+        book.doubleBitEccEvent();
+        LOG.info("event=ecc-double-bit uuid={} decides=no", gpuUuid);
+      }
       default -> {
         // Corrected (single-bit) errors and other event types say nothing about health.
       }

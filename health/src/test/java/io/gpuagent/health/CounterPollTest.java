@@ -6,6 +6,8 @@ import io.gpuagent.nvml.ComputeInstance;
 import io.gpuagent.nvml.GpuInstance;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.Placement;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
 import org.junit.jupiter.api.AfterEach;

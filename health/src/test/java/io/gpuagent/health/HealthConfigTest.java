@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.config.ConfigException;
 import io.gpuagent.config.ConfigValues;
+import io.gpuagent.nvml.health.HealthReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

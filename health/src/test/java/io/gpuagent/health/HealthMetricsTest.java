@@ -64,16 +64,18 @@ class HealthMetricsTest {
   }
 
   @Test
-  void beforeAnythingHappensOnlyTheIgnoredCounterIsThere() {
+  void beforeAnythingHappensOnlyTheTwoNodeCountersAreThere() {
     sim = new SimHealth("h100x8", SimHealth.CONFIG);
     PrometheusRegistry registry = new PrometheusRegistry();
     HealthMetrics.register(registry, sim.health);
 
-    assertThat(scrape(registry)).containsExactly("gpu_agent_xid_ignored 0.0");
+    assertThat(scrape(registry))
+        .containsExactlyInAnyOrder(
+            "gpu_agent_xid_ignored 0.0", "gpu_agent_ecc_double_bit_events 0.0");
   }
 
   /** One line per data point: {@code name{label="value",...} value}. */
-  private static List<String> scrape(PrometheusRegistry registry) {
+  static List<String> scrape(PrometheusRegistry registry) {
     List<String> lines = new ArrayList<>();
     for (MetricSnapshot snapshot : registry.scrape()) {
       String name = snapshot.getMetadata().getName();

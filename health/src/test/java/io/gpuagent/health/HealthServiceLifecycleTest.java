@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gpuagent.health.probe.ChildProcessProbeRunner;
 import io.gpuagent.health.probe.ProbeCommand;
 import io.gpuagent.health.probe.ProbeResult;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.sim.SimFault;
 import io.gpuagent.testing.Await;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.health.probe.ProbeResult;
 import io.gpuagent.health.probe.SimulatedProbeRunner;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gpuagent.health.probe.ProbeKind;
 import io.gpuagent.health.probe.ProbeRequest;
 import io.gpuagent.health.probe.SimulatedProbeRunner;
+import io.gpuagent.nvml.ComputeMode;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
@@ -13,7 +15,10 @@ import io.gpuagent.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +37,11 @@ class ProbeSchedulerTest {
   }
 
   private SimHealth start(String profile, ProbeMode mode, boolean gated) {
+    return start(profile, mode, gated, uuid -> false);
+  }
+
+  private SimHealth start(
+      String profile, ProbeMode mode, boolean gated, Predicate<String> heldByPod) {
     HealthConfig config =
         SimHealth.CONFIG
             .withProbeMode(mode)
@@ -44,7 +54,8 @@ class ProbeSchedulerTest {
             node -> {
               runner.set(new GatedProbeRunner(new SimulatedProbeRunner(node), gated));
               return runner.get();
-            });
+            },
+            heldByPod);
     return sim;
   }
 
@@ -82,6 +93,7 @@ class ProbeSchedulerTest {
     Await.until("the 7 idle GPUs probed", () -> runner.get().finished() == 8);
     assertThat(runner.get().devices()).doesNotContain(busy);
 
+    Await.until("GPU 4's look finished", () -> !sim.health.scheduler().busy());
     sim.node.clearFaults(busy);
     sim.health.startDueProbes();
     Await.until("GPU 4 probed once idle", () -> runner.get().finished() == 9);
@@ -155,6 +167,76 @@ class ProbeSchedulerTest {
 
     assertThat(runner.get().devices()).doesNotContain(lost);
     assertThat(sim.reason(lost)).contains(HealthReason.GPU_LOST);
+  }
+
+  @Test
+  void aDeviceAPodHoldsIsNotProbedWhileItsGpuIsInExclusiveProcessMode() {
+    Set<String> held = ConcurrentHashMap.newKeySet();
+    start("h100x8", ProbeMode.ALWAYS, false, held::contains);
+    held.add(sim.gpu(3).uuid());
+    held.add(sim.gpu(4).uuid());
+    String exclusiveHeld = sim.gpu(3).uuid();
+    String sharedHeld = sim.gpu(4).uuid();
+    String exclusiveFree = sim.gpu(5).uuid();
+    sim.node.setComputeMode(exclusiveHeld, ComputeMode.EXCLUSIVE_PROCESS);
+    sim.node.setComputeMode(exclusiveFree, ComputeMode.EXCLUSIVE_PROCESS);
+    Instant t0 = sim.clock.instant();
+
+    sim.health.startDueProbes();
+    Await.until("GPU 0 probed", () -> runner.get().finished() == 1);
+    sim.clock.advance(EIGHT_MINUTES);
+    sim.health.startDueProbes();
+    Await.until("the 7 other devices probed", () -> runner.get().finished() == 8);
+    Await.until("the held GPU's look finished", () -> !sim.health.scheduler().busy());
+
+    assertThat(runner.get().devices())
+        .doesNotContain(exclusiveHeld)
+        .contains(sharedHeld, exclusiveFree);
+    assertThat(sim.health.scheduler().dueTimes().get(exclusiveHeld))
+        .as("still due")
+        .isEqualTo(t0.plus(Duration.ofMinutes(3)));
+  }
+
+  @Test
+  void theProbeIntervalIsHonouredWhateverTheHealthInterval() {
+    start("h100x8", ProbeMode.ALWAYS, false);
+    Instant t0 = sim.clock.instant();
+    // the health interval is a minute (SimHealth.CONFIG); probes are due every 8 minutes, the
+    // first round staggered a minute apart
+    sim.health.startDueProbes();
+    Await.until("GPU 0 probed", () -> runner.get().finished() == 1);
+    assertThat(sim.health.scheduler().untilNextCheck(t0)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(sim.health.scheduler().untilNextCheck(t0.plusSeconds(40)))
+        .isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void probesKeepTheirCadenceWhenTheHealthIntervalIsLonger() {
+    HealthConfig config =
+        SimHealth.CONFIG
+            .withInterval(Duration.ofHours(1))
+            .withProbeMode(ProbeMode.ALWAYS)
+            .withProbeInterval(Duration.ofMillis(50))
+            .withProbeDeadline(Duration.ofSeconds(5));
+    sim =
+        new SimHealth(
+            "h100x8",
+            config,
+            node -> {
+              runner.set(new GatedProbeRunner(new SimulatedProbeRunner(node), false));
+              return runner.get();
+            });
+    String gpu0 = sim.gpu(0).uuid();
+    sim.health.start();
+
+    // The health loop's next cycle is an hour away: only the probes' own cadence starts these.
+    // Each look moves the test's clock on by one probe interval.
+    Await.until(
+        "GPU 0 probed three times before the second health cycle",
+        () -> {
+          sim.clock.advance(Duration.ofMillis(50));
+          return runner.get().devices().stream().filter(gpu0::equals).count() >= 3;
+        });
   }
 
   @Test

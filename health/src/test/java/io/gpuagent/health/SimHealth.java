@@ -3,6 +3,7 @@ package io.gpuagent.health;
 import io.gpuagent.health.probe.ProbeRunner;
 import io.gpuagent.health.probe.SimulatedProbeRunner;
 import io.gpuagent.nvml.events.NvmlEventPump;
+import io.gpuagent.nvml.health.HealthReason;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.SimulatedInventories;
@@ -13,6 +14,7 @@ import io.gpuagent.testing.ManualClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A health service on a simulated node, wired as the agent wires it: the service's listener on a
@@ -40,9 +42,18 @@ final class SimHealth implements AutoCloseable {
   }
 
   SimHealth(String profile, HealthConfig config, Function<SimulatedNode, ProbeRunner> probes) {
+    this(profile, config, probes, uuid -> false);
+  }
+
+  SimHealth(
+      String profile,
+      HealthConfig config,
+      Function<SimulatedNode, ProbeRunner> probes,
+      Predicate<String> heldByPod) {
     inventories = new SimulatedInventories(profile, new SimOptions("test-node", 42, clock));
     node = inventories.node;
-    health = new HealthService(config, node, inventories::current, probes.apply(node), clock);
+    health =
+        new HealthService(config, node, inventories::current, probes.apply(node), clock, heldByPod);
     health.onInventory(inventories.current());
   }
 

@@ -6,6 +6,8 @@ import io.gpuagent.health.probe.ProbeResult;
 import io.gpuagent.nvml.EventData;
 import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.health.HealthReason;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.nvml.sim.SimFault;
@@ -129,16 +131,25 @@ class XidHealthTest {
   }
 
   @Test
-  void doubleBitEccEventMarksTheGpuUncorrectable() {
+  void aDoubleBitEccEventAloneDoesNotDecideButUncorrectedGrowthDoes() {
     sim = new SimHealth("h100x8", SimHealth.CONFIG).withEventPump();
-    String gpu = sim.gpu(6).uuid();
+    String corrected = sim.gpu(6).uuid();
+    String uncorrected = sim.gpu(7).uuid();
+    sim.health.checkNow(); // the counters' baseline
 
-    sim.node.inject(gpu, new SimFault.EccErrors(5, 0));
-    sim.node.inject(sim.gpu(7).uuid(), new SimFault.EccErrors(0, 2));
-    Await.until("GPU 7 unhealthy", () -> !sim.healthy(sim.gpu(7).uuid()));
+    sim.node.inject(corrected, new SimFault.EccErrors(5, 0));
+    sim.node.inject(uncorrected, new SimFault.EccErrors(0, 2));
+    Await.until(
+        "the double-bit event counted", () -> sim.health.counters().doubleBitEccEvents() == 1);
+    assertThat(sim.healthy(uncorrected)).as("the event alone").isTrue();
 
-    assertThat(sim.reason(sim.gpu(7).uuid())).contains(HealthReason.ECC_UNCORRECTABLE);
-    assertThat(sim.healthy(gpu)).as("corrected errors alone").isTrue();
+    sim.health.checkNow(); // the poll sees the volatile uncorrected count grow
+    assertThat(sim.reason(uncorrected)).contains(HealthReason.ECC_UNCORRECTABLE);
+    assertThat(sim.view(uncorrected).state())
+        .isInstanceOfSatisfying(
+            HealthState.Unhealthy.class,
+            bad -> assertThat(bad.evidence()).isEqualTo("volatile uncorrected ECC errors 0 -> 2"));
+    assertThat(sim.healthy(corrected)).as("corrected errors alone").isTrue();
   }
 
   @Test

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gpu-agent probe}: runs one CUDA probe kernel on one device in this process and reports.
  * The agent runs it as a child process with a hard deadline; users run it by hand to check a GPU.
- * Exit codes: 0 passed, 1 failed, 3 could not run (no CUDA driver, device not visible).
+ * Exit codes: 0 passed, 1 failed or hung, 3 could not run or could not judge the GPU (no CUDA
+ * driver, device not visible, a CUDA error about the environment such as 802 without Fabric
+ * Manager).
  */
 @Command(
     name = "probe",
@@ -92,7 +94,7 @@ final class ProbeCommand implements Callable<Integer> {
     env.out().flush();
     return switch (result.outcome()) {
       case PASSED -> GpuAgentCli.EXIT_OK;
-      case UNAVAILABLE -> EXIT_UNAVAILABLE;
+      case UNAVAILABLE, ERROR -> EXIT_UNAVAILABLE;
       default -> GpuAgentCli.EXIT_FAILURE;
     };
   }

@@ -23,7 +23,7 @@ public record InventoryConfig(Duration interval, Path sysfsRoot) {
       ConfigKey.of(
           PREFIX,
           "interval",
-          new ValueType.MinDuration(Duration.ofSeconds(1)),
+          new ValueType.MinDuration(Duration.ofMillis(100)),
           Duration.ofSeconds(30),
           "How often the agent compares a fingerprint of the hardware (GPU count, UUIDs, MIG mode,"
               + " GPU and compute instances) with its inventory, for changes no NVML event"

@@ -2,9 +2,9 @@ package io.gpuagent.agent.http;
 
 import io.gpuagent.agent.NodeInventory;
 import io.gpuagent.agent.NodeServices;
-import io.gpuagent.deviceplugin.DeviceHealth;
 import io.gpuagent.deviceplugin.DevicePluginStatus;
 import io.gpuagent.health.DeviceHealthView;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.podresources.ContainerRef;
 import io.gpuagent.podresources.PodAssignments;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +44,7 @@ public final class DevicesView {
         plugin.stream()
             .flatMap(status -> status.devices().stream())
             .collect(Collectors.toMap(d -> d.id(), d -> d, (a, b) -> a));
-    Map<String, DeviceHealth> health = services.health();
+    Map<String, HealthState> health = services.health();
     Map<String, DeviceHealthView> details = services.healthDetails();
     PodAssignments pods = services.podAssignments();
     JsonObject json =
@@ -61,18 +61,21 @@ public final class DevicesView {
   private static JsonObject annotations(
       String uuid,
       Map<String, DevicePluginStatus.DeviceStatus> advertised,
-      Map<String, DeviceHealth> health,
+      Map<String, HealthState> health,
       PodAssignments pods) {
     JsonObject extra = new JsonObject();
     DevicePluginStatus.DeviceStatus device = advertised.get(uuid);
     if (device != null) {
       extra.put("resource", device.resourceName());
     }
-    DeviceHealth state = device != null ? device.health() : health.get(uuid);
+    // what the kubelet was told for an advertised device, else the health verdict itself
+    HealthState state = device != null ? device.health() : health.get(uuid);
     if (state != null) {
-      extra.put("health", state.kubeletValue());
-      if (state instanceof DeviceHealth.Unhealthy bad) {
-        extra.put("healthReason", bad.reason()).put("unhealthySince", bad.since().toString());
+      extra.put("health", state.isHealthy() ? "Healthy" : "Unhealthy");
+      if (state instanceof HealthState.Unhealthy bad) {
+        extra
+            .put("healthReason", bad.reason().label())
+            .put("unhealthySince", bad.since().toString());
       }
     }
     JsonArray holders = new JsonArray();

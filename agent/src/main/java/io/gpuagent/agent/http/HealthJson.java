@@ -1,8 +1,8 @@
 package io.gpuagent.agent.http;
 
 import io.gpuagent.health.DeviceHealthView;
-import io.gpuagent.health.HealthReason;
 import io.gpuagent.health.ProbeRun;
+import io.gpuagent.nvml.health.HealthReason;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;

@@ -10,8 +10,8 @@ import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.MigStrategy;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
-import io.gpuagent.health.HealthReason;
 import io.gpuagent.health.ProbeMode;
+import io.gpuagent.nvml.health.HealthReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -471,11 +471,11 @@ class ConfigLoaderTest {
         .isEqualTo(Path.of("/run/nvidia/driver"));
     assertThatThrownBy(
             () ->
-                loader(Map.of("GPU_AGENT_INVENTORY_INTERVAL", "100ms"))
+                loader(Map.of("GPU_AGENT_INVENTORY_INTERVAL", "50ms"))
                     .load(Optional.empty(), List.of()))
         .hasMessage(
-            "environment GPU_AGENT_INVENTORY_INTERVAL: key 'inventory.interval': value '100ms'"
-                + " must be at least 1s");
+            "environment GPU_AGENT_INVENTORY_INTERVAL: key 'inventory.interval': value '50ms'"
+                + " must be at least 100ms");
   }
 
   @Test

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Simulated faults reach the kubelet's ListAndWatch stream through the agent's health ledger. */
+/** Simulated faults reach the kubelet's ListAndWatch stream through the health module's verdict. */
 class AgentDeviceHealthTest {
   private AgentWithKubelet fixture;
 
@@ -73,6 +73,27 @@ class AgentDeviceHealthTest {
     assertThat(gpu.getString("uuid")).isEqualTo(uuid);
     assertThat(gpu.getString("health")).isEqualTo("Healthy");
     assertThat(healthyDevicesInTheApi()).isEqualTo(8);
+  }
+
+  @Test
+  void withHealthWatchingOffALostGpuIsStillUnhealthyUntilItAnswers() {
+    fixture = AgentWithKubelet.start("h100x8", "none", Map.of("GPU_AGENT_HEALTH_ENABLED", "false"));
+    PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
+    plugin.awaitList("eight healthy GPUs", list -> healthyCount(list) == 8);
+    String uuid = fixture.devices().getJsonArray("devices").getJsonObject(5).getString("uuid");
+
+    fixture.send("POST", "/api/v1/sim/faults", "{\"device\":5,\"fault\":\"lost\"}");
+    plugin.awaitList(
+        "GPU 5 unhealthy",
+        Duration.ofSeconds(10),
+        list -> "Unhealthy".equals(PluginClient.healthById(list).get(uuid)));
+    JsonObject lost = fixture.devices().getJsonArray("lostDevices").getJsonObject(0);
+    assertThat(lost.getString("healthReason")).isEqualTo("gpu-lost");
+
+    fixture.send("DELETE", "/api/v1/sim/faults/" + uuid, "");
+    // no probes run, so the end of the condition is enough
+    plugin.awaitList(
+        "all eight healthy again", Duration.ofSeconds(10), list -> healthyCount(list) == 8);
   }
 
   private int healthyDevicesInTheApi() {

@@ -2,13 +2,21 @@ package io.gpuagent.agent.deviceplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.gpuagent.deviceplugin.PluginClient;
 import io.gpuagent.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * XIDs injected through the simulator's event path reach the health module, and from it the
@@ -89,6 +97,54 @@ class AgentXidHealthTest {
             .filter(probe -> "PASSED".equals(probe.getString("outcome")))
             .count();
     assertThat(passed).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void oneXidIsOneLogLineAcrossTheAgent() {
+    fixture =
+        AgentWithKubelet.start("h100x8", "none", Map.of("GPU_AGENT_HEALTH_PROBE_MODE", "never"));
+    PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
+    String gpu3 = gpu(3).getString("uuid");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Logger agentLogs = (Logger) LoggerFactory.getLogger("io.gpuagent");
+    Level before = agentLogs.getLevel();
+    AppenderBase<ILoggingEvent> capture =
+        new AppenderBase<>() {
+          @Override
+          protected void append(ILoggingEvent event) {
+            String line = event.getFormattedMessage();
+            if (line.contains(gpu3) && line.toLowerCase(Locale.ROOT).contains("health")) {
+              lines.add(line);
+            }
+          }
+        };
+    capture.start();
+    agentLogs.addAppender(capture);
+    agentLogs.setLevel(Level.INFO);
+    agentLogs.setAdditive(false);
+    try {
+      fixture.send("POST", "/api/v1/sim/faults", "{\"device\":3,\"fault\":\"xid\",\"xid\":79}");
+      plugin.awaitList(
+          "GPU 3 unhealthy",
+          Duration.ofSeconds(10),
+          list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu3)));
+      Await.until("the API agrees", () -> "Unhealthy".equals(gpu(3).getString("health")));
+      Await.until(
+          "the metrics agree", () -> metricFor("gpu_agent_device_health{", gpu3).endsWith(" 0.0"));
+    } finally {
+      agentLogs.detachAppender(capture);
+      agentLogs.setLevel(before);
+      agentLogs.setAdditive(true);
+      capture.stop();
+    }
+
+    assertThat(lines)
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith("event=health-changed uuid=" + gpu3)
+                    .contains("reason=xid"));
   }
 
   private String metricFor(String series, String uuid) {

@@ -32,8 +32,8 @@ import java.util.Optional;
  * How fast a GPU that throws an XID leaves scheduling: the time from injecting XID 79 into a
  * simulated h100x8 node to the moment a stub kubelet's open ListAndWatch stream on the {@code
  * nvidia.com/gpu} socket shows that GPU Unhealthy. The whole agent runs in this JVM (event pump,
- * health module, health ledger, device plugin, gRPC over a real Unix socket); probes are off, so
- * the GPU stays Unhealthy until the simulator's reset route ({@code POST
+ * health module, its verdict, device plugin, gRPC over a real Unix socket); probes are off, so the
+ * GPU stays Unhealthy until the simulator's reset route ({@code POST
  * /api/v1/sim/gpus/<uuid>/reset}) resets it and tells the health module, which makes it Healthy
  * again. Each round uses the next GPU and starts only once the previous GPU is Healthy on the
  * stream. A second row times that reset (HTTP, inventory rebuild, health, stream).

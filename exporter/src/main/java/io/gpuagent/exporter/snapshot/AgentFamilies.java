@@ -1,11 +1,11 @@
 package io.gpuagent.exporter.snapshot;
 
-import io.gpuagent.exporter.DeviceHealth;
 import io.gpuagent.exporter.events.XidRecorder;
 import io.gpuagent.exporter.sampling.GpuSample;
 import io.gpuagent.exporter.sampling.NodeSample;
 import io.gpuagent.nvml.ClockEventReasons;
 import io.gpuagent.nvml.EccErrorType;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.gpuagent.podresources.ContainerRef;
@@ -39,7 +39,7 @@ final class AgentFamilies {
       DeviceLabels labels,
       Map<String, Gpu> knownGpus,
       XidRecorder.Snapshot xids,
-      Map<String, DeviceHealth> health) {
+      Map<String, HealthState> health) {
     List<MetricSnapshot> snapshots = new ArrayList<>();
     Family xidCounts =
         new Family(
@@ -115,7 +115,7 @@ final class AgentFamilies {
       DeviceLabels labels,
       Map<String, Gpu> knownGpus,
       NodeSample sample,
-      Map<String, DeviceHealth> health) {
+      Map<String, HealthState> health) {
     Family family =
         new Family(
             "gpu_agent_device_health",
@@ -137,9 +137,11 @@ final class AgentFamilies {
     return family;
   }
 
-  private static void add(Family family, Labels labels, DeviceHealth health) {
+  /** {@code reason} is the health module's word (e.g. {@code xid}); empty while healthy. */
+  private static void add(Family family, Labels labels, HealthState health) {
     if (health != null) {
-      family.add(labels.add("reason", health.reason()), health.healthy() ? 1 : 0);
+      String reason = health instanceof HealthState.Unhealthy bad ? bad.reason().label() : "";
+      family.add(labels.add("reason", reason), health.isHealthy() ? 1 : 0);
     }
   }
 

@@ -4,10 +4,10 @@ import io.gpuagent.exporter.counters.CounterSet;
 import io.gpuagent.exporter.counters.CounterSpec;
 import io.gpuagent.exporter.counters.DcgmField;
 import io.gpuagent.exporter.counters.MetricType;
-import io.gpuagent.exporter.events.XidNames;
 import io.gpuagent.exporter.events.XidRecorder;
 import io.gpuagent.exporter.sampling.GpuSample;
 import io.gpuagent.exporter.sampling.NodeSample;
+import io.gpuagent.nvml.health.XidCatalog;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.MigDevice;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -98,7 +98,8 @@ final class DcgmFamilies {
   /** dcgm-exporter names the XID in {@code err_code} and {@code err_msg}; 0 means none yet. */
   private static void addXid(Family family, Labels labels, long xid) {
     family.add(
-        labels.merge(Labels.of("err_code", Long.toString(xid), "err_msg", XidNames.describe(xid))),
+        labels.merge(
+            Labels.of("err_code", Long.toString(xid), "err_msg", XidCatalog.describe(xid))),
         xid);
   }
 

@@ -1,11 +1,11 @@
 package io.gpuagent.exporter.snapshot;
 
-import io.gpuagent.exporter.DeviceHealth;
 import io.gpuagent.exporter.counters.CounterSet;
 import io.gpuagent.exporter.events.XidRecorder;
 import io.gpuagent.exporter.exposition.ExpositionSnapshot;
 import io.gpuagent.exporter.sampling.NodeSample;
 import io.gpuagent.exporter.sampling.NvmlErrors;
+import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.LostGpu;
 import io.gpuagent.podresources.PodAssignments;
@@ -47,7 +47,7 @@ public final class SnapshotBuilder {
   public ExpositionSnapshot build(
       NodeSample sample,
       PodAssignments assignments,
-      Map<String, DeviceHealth> health,
+      Map<String, HealthState> health,
       XidRecorder.Snapshot xids,
       Map<NvmlErrors.Key, Long> nvmlErrors,
       long podResourcesErrors) {

@@ -14,7 +14,6 @@ final class CudaCallFailed extends RuntimeException {
    */
   private static final Set<Integer> SETUP_RESULTS =
       Set.of(
-          CUresult.CUDA_ERROR_NO_DEVICE,
           CUresult.CUDA_ERROR_STUB_LIBRARY,
           CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH,
           CUresult.CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE,
@@ -22,6 +21,24 @@ final class CudaCallFailed extends RuntimeException {
           CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
           CUresult.CUDA_ERROR_DEVICE_UNAVAILABLE,
           CUresult.CUDA_ERROR_OUT_OF_MEMORY);
+
+  /**
+   * Results that speak of the environment, not of the GPU: the probe could not judge it this time
+   * (no device visible, the OS refused, not permitted or supported here, an NVSwitch system without
+   * Fabric Manager, MPS trouble).
+   */
+  private static final Set<Integer> ENVIRONMENT_RESULTS =
+      Set.of(
+          CUresult.CUDA_ERROR_NO_DEVICE,
+          CUresult.CUDA_ERROR_OPERATING_SYSTEM,
+          CUresult.CUDA_ERROR_NOT_PERMITTED,
+          CUresult.CUDA_ERROR_NOT_SUPPORTED,
+          CUresult.CUDA_ERROR_SYSTEM_NOT_READY,
+          CUresult.CUDA_ERROR_MPS_CONNECTION_FAILED,
+          CUresult.CUDA_ERROR_MPS_RPC_FAILURE,
+          CUresult.CUDA_ERROR_MPS_SERVER_NOT_READY,
+          CUresult.CUDA_ERROR_MPS_MAX_CLIENTS_REACHED,
+          CUresult.CUDA_ERROR_MPS_MAX_CONNECTIONS_REACHED);
 
   private final String call;
   private final int result;
@@ -61,5 +78,10 @@ final class CudaCallFailed extends RuntimeException {
    */
   boolean saysNothingAboutHealth() {
     return SETUP_RESULTS.contains(result);
+  }
+
+  /** True when the failure is about the environment: the probe could not judge the GPU. */
+  boolean isEnvironmentError() {
+    return ENVIRONMENT_RESULTS.contains(result);
   }
 }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * ProbeResult.Outcome#UNAVAILABLE} with the detail {@value CudaDriver#NOT_AVAILABLE}. A CUDA error
  * is {@link ProbeResult.Outcome#FAILED} with the driver call and the CUresult name, e.g. {@code
  * cuCtxSynchronize after fill_pattern: CUDA_ERROR_ECC_UNCORRECTABLE}, except the few results that
- * say the GPU could not be used (busy, no memory free, no such device, driver set-up), which are
- * UNAVAILABLE.
+ * say the GPU could not be used (busy, no memory free, driver set-up), which are UNAVAILABLE, and
+ * those about the environment (no device visible, 304, 800, 801, 802 without Fabric Manager, MPS
+ * 805–809), which are ERROR: the probe could not judge the GPU.
  */
 public final class CudaProbe {
 
@@ -54,6 +55,9 @@ public final class CudaProbe {
     } catch (CudaCallFailed e) {
       LOG.debug(
           "event=cuda_call_failed device={} call=\"{}\" result={}", uuid, e.call(), e.result());
+      if (e.isEnvironmentError()) {
+        return ProbeResult.error(timer.elapsed(), e.getMessage());
+      }
       return e.saysNothingAboutHealth()
           ? ProbeResult.unavailable(timer.elapsed(), e.getMessage())
           : ProbeResult.failed(timer.elapsed(), e.getMessage(), 0);

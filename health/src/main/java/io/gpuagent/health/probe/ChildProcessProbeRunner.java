@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * Runs each probe as a child process, so a hung kernel or a crashing driver call takes the child
  * down, never the agent. The child sees only the probed device ({@code CUDA_VISIBLE_DEVICES}) and
  * answers with one {@link ProbeResult} JSON line on stdout. At the deadline the child and its
- * descendants are killed and the probe is {@code HUNG}; a child that exits without a result is
- * {@code FAILED} with its stderr's last line. Closing the runner kills running children; their
- * probes answer {@code UNAVAILABLE}, which says nothing about the device.
+ * descendants are killed and the probe is {@code HUNG}. A child that dies without a result (killed
+ * by a signal, the OOM killer, a JVM that did not start) or prints no readable one has not judged
+ * the GPU: {@code ERROR}, with its exit status and stderr's last line. Closing the runner kills
+ * running children; their probes answer {@code UNAVAILABLE}, which says nothing about the device.
  */
 public final class ChildProcessProbeRunner implements ProbeRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ChildProcessProbeRunner.class);
@@ -46,8 +47,8 @@ public final class ChildProcessProbeRunner implements ProbeRunner {
     try {
       child = builder.start();
     } catch (IOException e) {
-      // The agent cannot start its own probe (a wrong path): nothing is known about the device.
-      return ProbeResult.unavailable(
+      // The agent cannot start its own probe (a wrong path, no memory): the GPU was not judged.
+      return ProbeResult.error(
           elapsed(start), "cannot start probe " + commandLine.get(0) + ": " + e.getMessage());
     }
     running.add(child);
@@ -103,16 +104,22 @@ public final class ChildProcessProbeRunner implements ProbeRunner {
       try {
         return ProbeResult.fromJson(resultLine.get());
       } catch (IllegalArgumentException e) {
-        return ProbeResult.failed(elapsed(start), "probe printed bad output: " + e.getMessage(), 0);
+        return ProbeResult.error(elapsed(start), "probe printed bad output: " + e.getMessage());
       }
     }
+    String status = exitStatus(exitCode);
     String why =
-        exitCode == 0
-            ? "probe exited 0 without a result"
-            : lastError
-                .map(line -> "probe exited " + exitCode + ": " + line)
-                .orElse("probe exited " + exitCode + " without a result");
-    return ProbeResult.failed(elapsed(start), why, 0);
+        lastError
+            .map(line -> "probe " + status + " without a result: " + line)
+            .orElse("probe " + status + " without a result");
+    return ProbeResult.error(elapsed(start), why);
+  }
+
+  /** {@code exited 1}, or {@code killed by signal 9} (a shell's 128 + n). */
+  private static String exitStatus(int exitCode) {
+    return exitCode > 128 && exitCode < 160
+        ? "killed by signal " + (exitCode - 128)
+        : "exited " + exitCode;
   }
 
   /** The child's descendants first (a kill of the child alone would orphan them), then it. */

@@ -21,12 +21,18 @@ public record ProbeResult(Outcome outcome, Duration duration, String detail, lon
   public enum Outcome {
     /** The device computed and remembered correctly. */
     PASSED,
-    /** The device answered wrongly, or the probe crashed. */
+    /** The device answered wrongly, or a CUDA call reported a fault of the GPU. */
     FAILED,
     /** The probe did not finish before its deadline and was killed. */
     HUNG,
     /** The probe could not run here (no libcuda, no such device); says nothing about health. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * This probe could not judge the GPU: the child died without a result (SIGKILL, the OOM
+     * killer), its JVM did not start, or CUDA reported the environment rather than the GPU (no
+     * Fabric Manager, MPS, permissions). Logged and counted; health is unchanged.
+     */
+    ERROR
   }
 
   public ProbeResult {
@@ -57,6 +63,10 @@ public record ProbeResult(Outcome outcome, Duration duration, String detail, lon
 
   public static ProbeResult unavailable(Duration duration, String detail) {
     return new ProbeResult(Outcome.UNAVAILABLE, duration, detail, 0);
+  }
+
+  public static ProbeResult error(Duration duration, String detail) {
+    return new ProbeResult(Outcome.ERROR, duration, detail, 0);
   }
 
   /** The protocol line, without a trailing newline. */

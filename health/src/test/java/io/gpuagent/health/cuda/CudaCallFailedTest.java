@@ -40,7 +40,6 @@ class CudaCallFailedTest {
   void busyOrMissingGpuSaysNothingAboutItsHealth() {
     for (int result :
         new int[] {
-          CUresult.CUDA_ERROR_NO_DEVICE,
           CUresult.CUDA_ERROR_DEVICE_UNAVAILABLE,
           CUresult.CUDA_ERROR_OUT_OF_MEMORY,
           CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
@@ -49,5 +48,29 @@ class CudaCallFailedTest {
           .as(CudaCallFailed.name(result))
           .isTrue();
     }
+  }
+
+  @Test
+  void environmentErrorsSayTheProbeCouldNotJudgeTheGpu() {
+    for (int result :
+        new int[] {
+          CUresult.CUDA_ERROR_NO_DEVICE,
+          CUresult.CUDA_ERROR_OPERATING_SYSTEM,
+          CUresult.CUDA_ERROR_NOT_PERMITTED,
+          CUresult.CUDA_ERROR_NOT_SUPPORTED,
+          CUresult.CUDA_ERROR_SYSTEM_NOT_READY,
+          CUresult.CUDA_ERROR_MPS_CONNECTION_FAILED,
+          CUresult.CUDA_ERROR_MPS_RPC_FAILURE,
+          CUresult.CUDA_ERROR_MPS_SERVER_NOT_READY,
+          CUresult.CUDA_ERROR_MPS_MAX_CLIENTS_REACHED,
+          CUresult.CUDA_ERROR_MPS_MAX_CONNECTIONS_REACHED
+        }) {
+      assertThat(new CudaCallFailed("call", result).isEnvironmentError())
+          .as(CudaCallFailed.name(result))
+          .isTrue();
+    }
+    assertThat(
+            new CudaCallFailed("call", CUresult.CUDA_ERROR_ECC_UNCORRECTABLE).isEnvironmentError())
+        .isFalse();
   }
 }

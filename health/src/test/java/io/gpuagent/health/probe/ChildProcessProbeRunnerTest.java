@@ -75,33 +75,34 @@ class ChildProcessProbeRunnerTest {
   }
 
   @Test
-  void crashWithoutResultFailsWithTheLastLineOfStderr() {
+  void dyingWithoutResultIsAnErrorWithTheLastLineOfStderr() {
     String script =
         "echo 'loading kernels' >&2; echo 'cuInit failed: CUDA_ERROR_NO_DEVICE' >&2; exit 3";
     try (ChildProcessProbeRunner runner = sh(script)) {
       ProbeResult result = runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10)));
 
-      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.FAILED);
-      assertThat(result.detail()).isEqualTo("probe exited 3: cuInit failed: CUDA_ERROR_NO_DEVICE");
+      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.ERROR);
+      assertThat(result.detail())
+          .isEqualTo("probe exited 3 without a result: cuInit failed: CUDA_ERROR_NO_DEVICE");
     }
   }
 
   @Test
-  void killedBySignalWithoutOutputFailsWithItsExitCode() {
+  void killedBySignalIsAnErrorNamingTheSignal() {
     try (ChildProcessProbeRunner runner = sh("kill -9 $$")) {
       ProbeResult result = runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10)));
 
-      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.FAILED);
-      assertThat(result.detail()).isEqualTo("probe exited 137 without a result");
+      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.ERROR);
+      assertThat(result.detail()).isEqualTo("probe killed by signal 9 without a result");
     }
   }
 
   @Test
-  void badOutputFailsWithOneLine() {
+  void badOutputIsAnErrorInOneLine() {
     try (ChildProcessProbeRunner runner = sh("echo '{\"outcome\":\"MAYBE\"}'")) {
       ProbeResult result = runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10)));
 
-      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.FAILED);
+      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.ERROR);
       assertThat(result.detail())
           .isEqualTo("probe printed bad output: probe result has unknown outcome \"MAYBE\"")
           .doesNotContain("\n");
@@ -109,16 +110,18 @@ class ChildProcessProbeRunnerTest {
     try (ChildProcessProbeRunner runner = sh("echo 'all good'")) {
       assertThat(runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10))).detail())
           .isEqualTo("probe exited 0 without a result");
+      assertThat(runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10))).outcome())
+          .isEqualTo(ProbeResult.Outcome.ERROR);
     }
   }
 
   @Test
-  void aProbeThatCannotStartSaysNothingAboutTheDevice() {
+  void aProbeThatCannotStartIsAnError() {
     try (ChildProcessProbeRunner runner =
         new ChildProcessProbeRunner(r -> List.of(dir.resolve("no-such-probe").toString()))) {
       ProbeResult result = runner.run(request(ProbeKind.MEMORY, Duration.ofSeconds(10)));
 
-      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.UNAVAILABLE);
+      assertThat(result.outcome()).isEqualTo(ProbeResult.Outcome.ERROR);
       assertThat(result.detail()).startsWith("cannot start probe " + dir.resolve("no-such-probe"));
     }
   }

@@ -101,13 +101,12 @@ final class SimFaults {
       requireWholeGpu(target, fault);
       requireFeature(target, fault, Feature.ECC);
       gpu.addEccErrors(ecc.corrected(), ecc.uncorrected());
+      // as on hardware, ECC events carry no count (eventData 0): the counters hold it
       if (ecc.corrected() > 0) {
-        node.events()
-            .publish(gpu, Optional.empty(), EventType.SINGLE_BIT_ECC_ERROR, ecc.corrected());
+        node.events().publish(gpu, Optional.empty(), EventType.SINGLE_BIT_ECC_ERROR, 0);
       }
       if (ecc.uncorrected() > 0) {
-        node.events()
-            .publish(gpu, Optional.empty(), EventType.DOUBLE_BIT_ECC_ERROR, ecc.uncorrected());
+        node.events().publish(gpu, Optional.empty(), EventType.DOUBLE_BIT_ECC_ERROR, 0);
       }
     } else if (fault instanceof SimFault.RowRemapPending) {
       requireWholeGpu(target, fault);

@@ -1,5 +1,6 @@
 package io.gpuagent.nvml.sim;
 
+import io.gpuagent.nvml.ComputeMode;
 import io.gpuagent.nvml.EccCounterType;
 import io.gpuagent.nvml.EccErrorType;
 import io.gpuagent.nvml.MemoryInfo;
@@ -29,6 +30,7 @@ final class SimGpu {
   final SimDevice handle;
 
   private boolean lost;
+  private volatile ComputeMode computeMode = ComputeMode.DEFAULT;
   private final long[][] eccCounts =
       new long[EccCounterType.values().length][EccErrorType.values().length];
   private int remappedCorrectable;
@@ -107,6 +109,14 @@ final class SimGpu {
     boolean removed = processes.removeIf(p -> p.pid() == pid);
     processesChanged();
     return removed;
+  }
+
+  ComputeMode computeMode() {
+    return computeMode;
+  }
+
+  void setComputeMode(ComputeMode mode) {
+    computeMode = mode;
   }
 
   private void processesChanged() {

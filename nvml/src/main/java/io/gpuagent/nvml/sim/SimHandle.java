@@ -187,6 +187,6 @@ abstract class SimHandle implements NvmlDevice {
 
   @Override
   public ComputeMode computeMode() {
-    return call("nvmlDeviceGetComputeMode", () -> ComputeMode.DEFAULT);
+    return call("nvmlDeviceGetComputeMode", gpu::computeMode);
   }
 }

@@ -1,5 +1,6 @@
 package io.gpuagent.nvml.sim;
 
+import io.gpuagent.nvml.ComputeMode;
 import io.gpuagent.nvml.EventSet;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
@@ -105,6 +106,11 @@ public final class SimulatedNode implements Nvml {
   /** Ends every fault on one device: its processes exit, latency and lost go away. */
   public void clearFaults(String deviceUuid) {
     calls.lockedRun(() -> faults.clear(target(deviceUuid)));
+  }
+
+  /** Sets a GPU's compute mode, like {@code nvidia-smi -c}; its MIG devices share it. */
+  public void setComputeMode(String gpuUuid, ComputeMode mode) {
+    calls.lockedRun(() -> target(gpuUuid).gpu().setComputeMode(mode));
   }
 
   /**

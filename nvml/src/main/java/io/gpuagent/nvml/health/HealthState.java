@@ -1,9 +1,14 @@
-package io.gpuagent.health;
+package io.gpuagent.nvml.health;
 
 import java.time.Instant;
 import java.util.Objects;
 
-/** A device's health: fit for new work, or not and why. */
+/**
+ * A device's health verdict: fit for new work, or not and why. The {@code health} module is the
+ * only place that decides it; the device plugin (ListAndWatch, Allocate), the exporter ({@code
+ * gpu_agent_device_health}) and the HTTP API read it as published, a map from GPU or MIG UUID to
+ * state.
+ */
 public sealed interface HealthState {
 
   /** When the device entered this state. */

@@ -1,4 +1,4 @@
-package io.gpuagent.health;
+package io.gpuagent.nvml.health;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -11,15 +11,18 @@ import java.util.stream.Collectors;
  * back).
  */
 public enum HealthReason {
-  /** A critical XID (not on the ignore list). */
+  /** An XID not on the ignore list (by default: not of the application class). */
   XID("xid", false),
-  /** Uncorrectable ECC errors: a double-bit event, or the volatile count grew between polls. */
+  /**
+   * The volatile uncorrected ECC count grew between polls. A double-bit ECC <em>event</em> alone
+   * does not decide: it carries no count, and the XID the driver raises with it does.
+   */
   ECC_UNCORRECTABLE("ecc-uncorrectable", false),
   /** A row could not be remapped: the memory is out of spare rows. */
   ROW_REMAP_FAILURE("row-remap-failure", true),
   /** A row remap waits for a GPU reset. */
   ROW_REMAP_PENDING("row-remap-pending", true),
-  /** A probe answered wrongly or crashed. */
+  /** A probe found the device computing or remembering wrongly, or CUDA reported a GPU fault. */
   PROBE_FAILED("probe-failed", false),
   /** A probe did not finish before its deadline. */
   PROBE_HUNG("probe-hung", false),
