@@ -68,10 +68,14 @@ public final class Agent implements AutoCloseable {
     if (dir.isEmpty() || Files.isDirectory(dir.get())) {
       return config;
     }
-    LOG.warn(
-        "event=device-plugin-off reason=\"directory {} does not exist; not a kubelet node? (set"
-            + " --device-plugin-dir)\"",
-        dir.get());
+    LOG.atWarn()
+        .setMessage("device-plugin-off")
+        .addKeyValue(
+            "reason",
+            "directory "
+                + dir.get()
+                + " does not exist; not a kubelet node? (set --device-plugin-dir)")
+        .log();
     return config.withoutDevicePlugin();
   }
 
@@ -84,16 +88,21 @@ public final class Agent implements AutoCloseable {
     try {
       agent.startHttp(simulator);
       nvml.init();
-      LOG.info(
-          "event=nvml-ready driver={} nvml={} cuda={} simulated={}",
-          nvml.driverVersion(),
-          nvml.nvmlVersion(),
-          nvml.cudaDriverVersion(),
-          simulator.map(SimulatedNode::profileName).orElse("no"));
+      LOG.atInfo()
+          .setMessage("nvml-ready")
+          .addKeyValue("driver", nvml.driverVersion())
+          .addKeyValue("nvml", nvml.nvmlVersion())
+          .addKeyValue("cuda", nvml.cudaDriverVersion())
+          .addKeyValue("simulated", simulator.map(SimulatedNode::profileName).orElse("no"))
+          .log();
       agent.inventory.rebuild();
       agent.services.start(agent.inventory);
       agent.ready.set(true);
-      LOG.info("event=agent-ready node={} port={}", config.nodeName(), agent.port());
+      LOG.atInfo()
+          .setMessage("agent-ready")
+          .addKeyValue("node", config.nodeName())
+          .addKeyValue("port", agent.port())
+          .log();
       return agent;
     } catch (RuntimeException e) {
       agent.close();
@@ -118,7 +127,11 @@ public final class Agent implements AutoCloseable {
                 .requestHandler(router)
                 .listen(config.http().port()),
             "start the HTTP server on " + config.http().host() + ":" + config.http().port());
-    LOG.info("event=http-listening host={} port={}", config.http().host(), server.actualPort());
+    LOG.atInfo()
+        .setMessage("http-listening")
+        .addKeyValue("host", config.http().host())
+        .addKeyValue("port", server.actualPort())
+        .log();
   }
 
   /** gzip when the client asks; HTTPS when a certificate is configured. */
@@ -161,22 +174,24 @@ public final class Agent implements AutoCloseable {
         await(server.close(), "stop the HTTP server");
       }
     } catch (RuntimeException e) {
-      LOG.warn("event=http-stop-failed error={}", e.getMessage());
+      LOG.atWarn().setMessage("http-stop-failed").addKeyValue("error", e.getMessage()).log();
     }
     services.close();
     try {
       nvml.shutdown();
-      LOG.info("event=nvml-shutdown");
+      LOG.atInfo().setMessage("nvml-shutdown").log();
     } catch (RuntimeException e) {
-      LOG.warn("event=nvml-shutdown-failed error={}", e.getMessage());
+      LOG.atWarn().setMessage("nvml-shutdown-failed").addKeyValue("error", e.getMessage()).log();
     }
     try {
       await(vertx.close(), "stop Vert.x");
     } catch (RuntimeException e) {
-      LOG.warn("event=vertx-stop-failed error={}", e.getMessage());
+      LOG.atWarn().setMessage("vertx-stop-failed").addKeyValue("error", e.getMessage()).log();
     }
-    LOG.info(
-        "event=agent-stopped tookMs={}", Duration.ofNanos(System.nanoTime() - start).toMillis());
+    LOG.atInfo()
+        .setMessage("agent-stopped")
+        .addKeyValue("tookMs", Duration.ofNanos(System.nanoTime() - start).toMillis())
+        .log();
   }
 
   private <T> T await(io.vertx.core.Future<T> future, String what) {

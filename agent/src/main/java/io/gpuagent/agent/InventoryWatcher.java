@@ -65,7 +65,10 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
   @Override
   public void onEvent(EventData event) {
     if (event.type() == EventType.MIG_CONFIG_CHANGE) {
-      LOG.debug("event=mig-config-change uuid={}", event.device().uuid());
+      LOG.atDebug()
+          .setMessage("mig-config-change")
+          .addKeyValue("uuid", event.device().uuid())
+          .log();
       checkSoon();
     }
   }
@@ -86,7 +89,10 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (thread.isAlive()) {
-        LOG.warn("event=inventory-watcher-stop-late thread={}", thread.getName());
+        LOG.atWarn()
+            .setMessage("inventory-watcher-stop-late")
+            .addKeyValue("thread", thread.getName())
+            .log();
       }
     }
   }
@@ -103,7 +109,11 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A programming error: say so loudly, the thread is gone.
-      LOG.error("event=inventory-watcher-died thread={}", thread.getName(), e);
+      LOG.atError()
+          .setMessage("inventory-watcher-died")
+          .addKeyValue("thread", thread.getName())
+          .setCause(e)
+          .log();
     }
   }
 
@@ -128,22 +138,46 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
     }
   }
 
+  /**
+   * A GPU the inventory lists as lost answers the fingerprint's few calls: read it again, since the
+   * full read may now succeed too (a GPU unreadable for a moment at start must rejoin).
+   */
+  private boolean lostGpuAnswers(InventoryFingerprint now) {
+    return inventory
+        .current()
+        .map(
+            current ->
+                current.lostGpus().stream()
+                    .anyMatch(
+                        lost ->
+                            now.gpus().stream()
+                                .anyMatch(
+                                    gpu -> gpu.index() == lost.index() && gpu.uuid().isPresent())))
+        .orElse(false);
+  }
+
   private void check() {
     try {
       InventoryFingerprint now = InventoryFingerprint.read(nvml);
       lastError = NvmlReturn.SUCCESS;
-      if (!now.equals(last)) {
-        LOG.info("event=inventory-changed gpus={}", now.gpus().size());
+      if (!now.equals(last) || lostGpuAnswers(now)) {
+        LOG.atInfo().setMessage("inventory-changed").addKeyValue("gpus", now.gpus().size()).log();
         inventory.rebuild();
         // Taken before the rebuild, so a change during it still shows in the next check.
         last = now;
       }
     } catch (NvmlException e) {
       if (e.code() != lastError) {
-        LOG.warn(
-            "event=inventory-check-failed function={} error={}", e.function(), e.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("inventory-check-failed")
+            .addKeyValue("function", e.function())
+            .addKeyValue("error", e.code().nvmlName())
+            .log();
         lastError = e.code();
       }
+    } catch (RuntimeException e) {
+      // A programming error in a reader or listener: say so loudly and keep following the node.
+      LOG.atError().setMessage("inventory-check-failed").setCause(e).log();
     } finally {
       checks.incrementAndGet();
     }

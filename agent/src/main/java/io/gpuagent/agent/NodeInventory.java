@@ -38,21 +38,30 @@ public final class NodeInventory {
     Inventory previous = current.get();
     Inventory inventory = reader.read(Optional.ofNullable(previous));
     if (previous != null && sameHardware(previous, inventory)) {
-      LOG.debug("event=inventory-unchanged gpus={}", inventory.gpus().size());
+      LOG.atDebug()
+          .setMessage("inventory-unchanged")
+          .addKeyValue("gpus", inventory.gpus().size())
+          .log();
       return previous;
     }
     current.set(inventory);
-    LOG.info(
-        "event=inventory-built gpus={} migDevices={} lostGpus={}",
-        inventory.gpus().size(),
-        inventory.gpus().stream().mapToInt(gpu -> gpu.migDevices().size()).sum(),
-        inventory.lostGpus().size());
+    LOG.atInfo()
+        .setMessage("inventory-built")
+        .addKeyValue("gpus", inventory.gpus().size())
+        .addKeyValue(
+            "migDevices", inventory.gpus().stream().mapToInt(gpu -> gpu.migDevices().size()).sum())
+        .addKeyValue("lostGpus", inventory.lostGpus().size())
+        .log();
     for (InventoryListener listener : listeners) {
       try {
         listener.onInventory(inventory);
       } catch (RuntimeException e) {
         // One consumer's failure must not keep the inventory from the others.
-        LOG.error("event=inventory-listener-failed listener={}", listener, e);
+        LOG.atError()
+            .setMessage("inventory-listener-failed")
+            .addKeyValue("listener", listener)
+            .setCause(e)
+            .log();
       }
     }
     return inventory;

@@ -47,6 +47,7 @@ public final class NodeServices implements AutoCloseable {
 
   private final boolean healthWatching;
   private final InventoryWatcher inventoryWatcher;
+  private final Object healthPush = new Object();
 
   private NodeServices(
       Optional<PodResourcesWatcher> pods,
@@ -137,7 +138,7 @@ public final class NodeServices implements AutoCloseable {
   /** Starts every module on the first inventory and subscribes them to later ones. */
   void start(NodeInventory inventory) {
     Inventory first = inventory.current().orElseThrow();
-    health.addVerdictListener(this::pushHealth);
+    health.addVerdictListener(verdicts -> pushHealth());
     // A GPU that stops or starts answering shows first as a health change.
     health.addListener(transition -> inventoryWatcher.checkSoon());
     health.onInventory(first);
@@ -188,15 +189,19 @@ public final class NodeServices implements AutoCloseable {
     events.onInventory(next);
     // health first, so the rebuilt plan is advertised with the verdicts of this inventory
     health.onInventory(next);
-    devicePlugin.ifPresent(
-        plugin -> {
-          plugin.onHealth(health.verdicts());
-          plugin.rebuild(next);
-        });
+    pushHealth();
+    devicePlugin.ifPresent(plugin -> plugin.rebuild(next));
   }
 
-  private void pushHealth(Map<String, HealthState> verdicts) {
-    devicePlugin.ifPresent(plugin -> plugin.onHealth(verdicts));
+  /**
+   * Hands the device plugin the latest verdicts. Called from the health listener thread and the
+   * inventory watcher; reading the latest map under one lock means an older map can never land
+   * after a newer one.
+   */
+  private void pushHealth() {
+    synchronized (healthPush) {
+      devicePlugin.ifPresent(plugin -> plugin.onHealth(health.verdicts()));
+    }
   }
 
   public Optional<DevicePluginService> devicePlugin() {
@@ -223,10 +228,11 @@ public final class NodeServices implements AutoCloseable {
       try {
         module.close();
       } catch (Exception e) {
-        LOG.warn(
-            "event=module-close-failed module={} error={}",
-            module.getClass().getSimpleName(),
-            e.toString());
+        LOG.atWarn()
+            .setMessage("module-close-failed")
+            .addKeyValue("module", module.getClass().getSimpleName())
+            .addKeyValue("error", e.toString())
+            .log();
       }
     }
   }

@@ -26,15 +26,15 @@ import java.util.regex.Pattern;
  * The packaged agent ({@code agent/target/gpu-agent.jar}) as a child process, started the way a
  * node starts it: a fresh JVM, {@code java [flags] -jar gpu-agent.jar run …}. Its log (stdout and
  * stderr together) is read on a named thread, which learns the HTTP port from the agent's {@code
- * event=http-listening} line and keeps the last lines for error messages. {@link #close()} sends
- * SIGTERM and waits, as the kubelet does when it stops the pod.
+ * http-listening} line and keeps the last lines for error messages. {@link #close()} sends SIGTERM
+ * and waits, as the kubelet does when it stops the pod.
  */
 public final class AgentProcess implements AutoCloseable {
   /** Where {@code mvn install} leaves the jar, relative to the repository root. */
   public static final Path DEFAULT_JAR = Path.of("agent/target/gpu-agent.jar");
 
-  private static final Pattern LISTENING = Pattern.compile("event=http-listening .*port=(\\d+)");
-  private static final Pattern EVENT = Pattern.compile("event=([\\w-]+)");
+  private static final Pattern LISTENING = Pattern.compile(" http-listening .*port=\"(\\d+)\"");
+  private static final Pattern EVENT = Pattern.compile("\\] ([a-z0-9-]+)(?: |$)");
   private static final int KEPT_LINES = 40;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -100,14 +100,14 @@ public final class AgentProcess implements AutoCloseable {
       return port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new TimeoutException(
-          "the agent logged no event=http-listening in " + timeout + "; its log:\n" + logTail());
+          "the agent logged no http-listening line in " + timeout + "; its log:\n" + logTail());
     }
   }
 
   /**
-   * When this side first read a log line with {@code event=<event>} ({@link System#nanoTime()}),
-   * e.g. {@code http-listening} or {@code agent-ready}: a start-up broken into steps. The pipe adds
-   * microseconds.
+   * When this side first read a log line of that event (the message after the thread name) ({@link
+   * System#nanoTime()}), e.g. {@code http-listening} or {@code agent-ready}: a start-up broken into
+   * steps. The pipe adds microseconds.
    */
   public OptionalLong firstSeen(String event) {
     Long at = firstSeenNanos.get(event);

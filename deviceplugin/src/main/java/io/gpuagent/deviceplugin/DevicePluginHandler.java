@@ -169,11 +169,12 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
 
   private static void refuse(
       String call, ResourceSnapshot current, String reason, StreamObserver<?> response) {
-    LOG.warn(
-        "event=request-refused call={} resource={} reason=\"{}\"",
-        call,
-        current.resource().name(),
-        reason);
+    LOG.atWarn()
+        .setMessage("request-refused")
+        .addKeyValue("call", call)
+        .addKeyValue("resource", current.resource().name())
+        .addKeyValue("reason", reason)
+        .log();
     response.onError(Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException());
   }
 }

@@ -148,7 +148,7 @@ public final class DevicePluginService implements AutoCloseable {
     try {
       lifecycle.call(this::publishHealth);
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=health-after-close error=\"{}\"", e.getMessage());
+      LOG.atDebug().setMessage("health-after-close").addKeyValue("error", e.getMessage()).log();
     }
   }
 
@@ -237,8 +237,11 @@ public final class DevicePluginService implements AutoCloseable {
     boolean kubeletChanged = !kubelet.equals(lastKubelet);
     lastKubelet = kubelet;
     if (kubeletChanged) {
-      LOG.info(
-          "event=kubelet-socket-changed socket={} present={}", kubeletSocket, kubelet.isPresent());
+      LOG.atInfo()
+          .setMessage("kubelet-socket-changed")
+          .addKeyValue("socket", kubeletSocket)
+          .addKeyValue("present", kubelet.isPresent())
+          .log();
       endpoints.kubeletChanged(kubelet);
     }
     if ((kubeletChanged && kubelet.isPresent()) || endpoints.anySocketLost()) {
@@ -276,7 +279,7 @@ public final class DevicePluginService implements AutoCloseable {
     now.addAll(capabilities.problems());
     for (String problem : now) {
       if (!problems.contains(problem)) {
-        LOG.warn("event=deviceplugin-problem problem=\"{}\"", problem);
+        LOG.atWarn().setMessage("deviceplugin-problem").addKeyValue("problem", problem).log();
       }
     }
     problems = List.copyOf(now);
@@ -294,7 +297,7 @@ public final class DevicePluginService implements AutoCloseable {
     try {
       lifecycle.execute(task);
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=task-after-close error=\"{}\"", e.getMessage());
+      LOG.atDebug().setMessage("task-after-close").addKeyValue("error", e.getMessage()).log();
     }
   }
 
@@ -310,7 +313,7 @@ public final class DevicePluginService implements AutoCloseable {
   private static void awaitTermination(LifecycleExecutor executor) {
     try {
       if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-        LOG.warn("event=lifecycle-stop-slow");
+        LOG.atWarn().setMessage("lifecycle-stop-slow").log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

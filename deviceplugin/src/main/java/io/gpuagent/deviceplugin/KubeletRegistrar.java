@@ -74,7 +74,7 @@ final class KubeletRegistrar {
       // The directory watcher starts a new cycle when kubelet.sock appears.
       endpoint.registration(endpoint.registration().failed(kubeletSocket + " does not exist"));
       if (!waitingLogged) {
-        LOG.info("event=waiting-for-kubelet socket={}", kubeletSocket);
+        LOG.atInfo().setMessage("waiting-for-kubelet").addKeyValue("socket", kubeletSocket).log();
         waitingLogged = true;
       }
       return;
@@ -110,11 +110,12 @@ final class KubeletRegistrar {
     }
     endpoint.attemptInFlight(Optional.empty());
     endpoint.registration(RegistrationState.registered(kubelet, clock.instant()));
-    LOG.info(
-        "event=registered resource={} endpoint={} attempts={}",
-        endpoint.resourceName(),
-        endpoint.socket().getFileName(),
-        attempt + 1);
+    LOG.atInfo()
+        .setMessage("registered")
+        .addKeyValue("resource", endpoint.resourceName())
+        .addKeyValue("endpoint", endpoint.socket().getFileName())
+        .addKeyValue("attempts", attempt + 1)
+        .log();
   }
 
   private void failed(PluginEndpoint endpoint, int cycle, int attempt, Throwable error) {
@@ -127,18 +128,22 @@ final class KubeletRegistrar {
     Duration delay = retryDelay(attempt);
     // The first failures are expected while a kubelet starts; say so only when they persist.
     if (attempt == RETRIES_BEFORE_WARNING || (attempt > 0 && attempt % WARN_EVERY_ATTEMPTS == 0)) {
-      LOG.warn(
-          "event=registration-failed resource={} attempts={} error=\"{}\" retryInMs={}",
-          endpoint.resourceName(),
-          attempt + 1,
-          reason,
-          delay.toMillis());
+      LOG.atWarn()
+          .setMessage("registration-failed")
+          .addKeyValue("resource", endpoint.resourceName())
+          .addKeyValue("attempts", attempt + 1)
+          .addKeyValue("error", reason)
+          .addKeyValue("retryInMs", delay.toMillis())
+          .log();
     }
     try {
       lifecycle.schedule(
           () -> attempt(endpoint, cycle, attempt + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=registration-retry-after-close resource={}", endpoint.resourceName());
+      LOG.atDebug()
+          .setMessage("registration-retry-after-close")
+          .addKeyValue("resource", endpoint.resourceName())
+          .log();
     }
   }
 
@@ -156,7 +161,10 @@ final class KubeletRegistrar {
     try {
       lifecycle.execute(task);
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=registration-answer-after-close error=\"{}\"", e.getMessage());
+      LOG.atDebug()
+          .setMessage("registration-answer-after-close")
+          .addKeyValue("error", e.getMessage())
+          .log();
     }
   }
 }

@@ -84,7 +84,11 @@ final class LifecycleExecutor extends ScheduledThreadPoolExecutor {
       }
     }
     if (failure != null) {
-      LOG.error("event=deviceplugin-task-failed error=\"{}\"", failure.toString(), failure);
+      LOG.atError()
+          .setMessage("deviceplugin-task-failed")
+          .addKeyValue("error", failure.toString())
+          .setCause(failure)
+          .log();
     }
   }
 }

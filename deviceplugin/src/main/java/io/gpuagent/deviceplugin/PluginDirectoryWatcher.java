@@ -50,14 +50,17 @@ final class PluginDirectoryWatcher implements AutoCloseable {
         if (key != null) {
           key.pollEvents();
           if (!key.reset()) {
-            LOG.warn(
-                "event=plugin-dir-unwatchable: the directory is gone; checking every {}", period);
+            LOG.atWarn()
+                .setMessage("plugin-dir-unwatchable")
+                .addKeyValue("reason", "the directory is gone")
+                .addKeyValue("checkEvery", period)
+                .log();
           }
         }
         onChange.run();
       }
     } catch (ClosedWatchServiceException | InterruptedException e) {
-      LOG.debug("event=plugin-dir-watch-stopped");
+      LOG.atDebug().setMessage("plugin-dir-watch-stopped").log();
     }
   }
 
@@ -66,7 +69,10 @@ final class PluginDirectoryWatcher implements AutoCloseable {
     try {
       watchService.close();
     } catch (IOException e) {
-      LOG.warn("event=plugin-dir-watch-close-failed error=\"{}\"", e.getMessage());
+      LOG.atWarn()
+          .setMessage("plugin-dir-watch-close-failed")
+          .addKeyValue("error", e.getMessage())
+          .log();
     }
     thread.interrupt();
     try {

@@ -69,11 +69,12 @@ final class PluginEndpoint implements AutoCloseable {
       ResourceSnapshot initial)
       throws IOException {
     PluginEndpoint endpoint = new PluginEndpoint(sockets, socket, options, allocation, initial);
-    LOG.info(
-        "event=plugin-serving resource={} socket={} devices={}",
-        endpoint.resourceName,
-        socket,
-        initial.devices().size());
+    LOG.atInfo()
+        .setMessage("plugin-serving")
+        .addKeyValue("resource", endpoint.resourceName)
+        .addKeyValue("socket", socket)
+        .addKeyValue("devices", initial.devices().size())
+        .log();
     return endpoint;
   }
 
@@ -170,7 +171,11 @@ final class PluginEndpoint implements AutoCloseable {
     try {
       return SocketFileId.of(socket).equals(Optional.of(socketId));
     } catch (UncheckedIOException e) {
-      LOG.warn("event=socket-unreadable socket={} error=\"{}\"", socket, e.getMessage());
+      LOG.atWarn()
+          .setMessage("socket-unreadable")
+          .addKeyValue("socket", socket)
+          .addKeyValue("error", e.getMessage())
+          .log();
       return false;
     }
   }
@@ -185,7 +190,11 @@ final class PluginEndpoint implements AutoCloseable {
       if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
         server.shutdownNow();
         if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
-          LOG.warn("event=plugin-stop-slow resource={} socket={}", resourceName, socket);
+          LOG.atWarn()
+              .setMessage("plugin-stop-slow")
+              .addKeyValue("resource", resourceName)
+              .addKeyValue("socket", socket)
+              .log();
         }
       }
     } catch (InterruptedException e) {
@@ -197,8 +206,16 @@ final class PluginEndpoint implements AutoCloseable {
         Files.deleteIfExists(socket);
       }
     } catch (IOException e) {
-      LOG.warn("event=socket-not-removed socket={} error=\"{}\"", socket, e.getMessage());
+      LOG.atWarn()
+          .setMessage("socket-not-removed")
+          .addKeyValue("socket", socket)
+          .addKeyValue("error", e.getMessage())
+          .log();
     }
-    LOG.info("event=plugin-stopped resource={} socket={}", resourceName, socket);
+    LOG.atInfo()
+        .setMessage("plugin-stopped")
+        .addKeyValue("resource", resourceName)
+        .addKeyValue("socket", socket)
+        .log();
   }
 }

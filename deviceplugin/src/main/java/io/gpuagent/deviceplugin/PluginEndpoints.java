@@ -52,7 +52,7 @@ final class PluginEndpoints {
     List<String> names = snapshots.stream().map(s -> s.resource().name()).toList();
     for (String name : List.copyOf(byResource.keySet())) {
       if (!names.contains(name)) {
-        LOG.info("event=resource-withdrawn resource={}", name);
+        LOG.atInfo().setMessage("resource-withdrawn").addKeyValue("resource", name).log();
         PluginEndpoint withdrawn = byResource.remove(name);
         // An empty list first: the kubelet drops the devices at once instead of keeping them
         // (unhealthy) for its grace period after the stream ends.
@@ -64,7 +64,11 @@ final class PluginEndpoints {
       String name = snapshot.resource().name();
       PluginEndpoint endpoint = byResource.get(name);
       if (endpoint != null && !endpoint.socketIntact()) {
-        LOG.info("event=plugin-socket-lost resource={} socket={}", name, endpoint.socket());
+        LOG.atInfo()
+            .setMessage("plugin-socket-lost")
+            .addKeyValue("resource", name)
+            .addKeyValue("socket", endpoint.socket())
+            .log();
         stop(byResource.remove(name));
         endpoint = null;
       }
@@ -114,7 +118,7 @@ final class PluginEndpoints {
         Files.newDirectoryStream(pluginDir, DevicePluginService.SOCKET_PREFIX + "*.sock")) {
       for (Path socket : stale) {
         Files.deleteIfExists(socket);
-        LOG.info("event=stale-socket-removed socket={}", socket);
+        LOG.atInfo().setMessage("stale-socket-removed").addKeyValue("socket", socket).log();
       }
     }
   }

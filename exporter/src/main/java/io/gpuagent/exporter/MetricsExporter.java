@@ -108,12 +108,13 @@ public final class MetricsExporter implements AutoCloseable {
     }
     long intervalNanos = config.interval().toNanos();
     schedule.scheduleAtFixedRate(this::sampleOnSchedule, 0, intervalNanos, TimeUnit.NANOSECONDS);
-    LOG.info(
-        "event=exporter-started intervalMs={} deviceTimeoutMs={} counters=\"{}\" fields={}",
-        config.interval().toMillis(),
-        config.deviceTimeout().toMillis(),
-        config.counters().source(),
-        config.counters().specs().size());
+    LOG.atInfo()
+        .setMessage("exporter-started")
+        .addKeyValue("intervalMs", config.interval().toMillis())
+        .addKeyValue("deviceTimeoutMs", config.deviceTimeout().toMillis())
+        .addKeyValue("counters", config.counters().source())
+        .addKeyValue("fields", config.counters().specs().size())
+        .log();
   }
 
   /** Takes one sample on the caller's thread and publishes it (tests, benchmarks, a rebuild). */
@@ -158,7 +159,7 @@ public final class MetricsExporter implements AutoCloseable {
     try {
       if (!schedule.awaitTermination(
           config.deviceTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        LOG.warn("event=exporter-sampler-still-running");
+        LOG.atWarn().setMessage("exporter-sampler-still-running").log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -171,7 +172,7 @@ public final class MetricsExporter implements AutoCloseable {
       sampleNow();
     } catch (RuntimeException e) {
       // An exception would cancel the schedule: log it and keep the previous snapshot.
-      LOG.error("event=sample-failed", e);
+      LOG.atError().setMessage("sample-failed").setCause(e).log();
     }
   }
 }

@@ -47,21 +47,26 @@ final class CounterPoller {
     Set<String> polled = new HashSet<>();
     for (Gpu gpu : inventory.gpus()) {
       polled.add(gpu.uuid());
-      poll(gpu.index(), gpu.uuid());
+      poll(gpu.index(), gpu.uuid(), false);
     }
     for (LostGpu lost : inventory.lostGpus()) {
       lost.uuid()
           .ifPresent(
               uuid -> {
                 polled.add(uuid);
-                poll(lost.index(), uuid);
+                poll(lost.index(), uuid, true);
               });
     }
     uncorrected.keySet().retainAll(polled);
     lastError.keySet().retainAll(polled);
   }
 
-  private void poll(int index, String uuid) {
+  /**
+   * @param inventoryLost the inventory could not read this GPU: only the next inventory may clear
+   *     its {@code gpu-lost} (a GPU that answers these few calls may still fail the full read, and
+   *     clearing here would flap its health at every poll)
+   */
+  private void poll(int index, String uuid, boolean inventoryLost) {
     try {
       NvmlDevice device = nvml.deviceByIndex(index);
       if (!device.uuid().equals(uuid)) {
@@ -73,18 +78,21 @@ final class CounterPoller {
           device.eccErrorCount(EccErrorType.UNCORRECTED, EccCounterType.VOLATILE);
       Optional<RemappedRows> rows = device.remappedRows();
       lastError.remove(uuid);
-      book.condition(uuid, HealthReason.GPU_LOST, false, "");
+      if (!inventoryLost) {
+        book.condition(uuid, HealthReason.GPU_LOST, false, "");
+      }
       count.ifPresent(value -> eccGrowth(uuid, value));
       rows.ifPresent(value -> remaps(uuid, value));
     } catch (NvmlException e) {
       if (e.isDeviceLost()) {
         book.condition(uuid, HealthReason.GPU_LOST, true, e.function() + " " + e.code().nvmlName());
       } else if (lastError.put(uuid, e.code()) != e.code()) {
-        LOG.warn(
-            "event=health-poll-failed uuid={} function={} error={}",
-            uuid,
-            e.function(),
-            e.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("health-poll-failed")
+            .addKeyValue("uuid", uuid)
+            .addKeyValue("function", e.function())
+            .addKeyValue("error", e.code().nvmlName())
+            .log();
       }
     }
   }
@@ -112,11 +120,13 @@ final class CounterPoller {
   private void checkEventSupportOnce(NvmlDevice device) {
     if (eventSupportChecked.add(device.uuid())
         && !device.supportedEventTypes().contains(EventType.XID_CRITICAL_ERROR)) {
-      LOG.info(
-          "event=xid-events-unavailable uuid={} fallback=\"poll uncorrected ECC and remapped rows"
-              + " every {} ms\"",
-          device.uuid(),
-          interval.toMillis());
+      LOG.atInfo()
+          .setMessage("xid-events-unavailable")
+          .addKeyValue("uuid", device.uuid())
+          .addKeyValue(
+              "fallback",
+              "poll uncorrected ECC and remapped rows every " + interval.toMillis() + " ms")
+          .log();
     }
   }
 }

@@ -145,7 +145,11 @@ final class HealthBook {
     machine(uuid).countXid(xid);
     if (ignored) {
       xidsIgnored++;
-      LOG.info("event=xid-ignored uuid={} xid={}", uuid, xid);
+      LOG.atInfo()
+          .setMessage("xid-ignored")
+          .addKeyValue("uuid", uuid)
+          .addKeyValue("xid", xid)
+          .log();
       finish(List.of());
       return;
     }
@@ -275,13 +279,14 @@ final class HealthBook {
   }
 
   private static void log(HealthTransition change) {
-    LOG.info(
-        "event=health-changed uuid={} from={} to={} reason={} evidence=\"{}\"",
-        change.deviceUuid(),
-        word(change.from()),
-        word(change.to()),
-        change.reason().label(),
-        change.evidence().replace('"', '\''));
+    LOG.atInfo()
+        .setMessage("health-changed")
+        .addKeyValue("uuid", change.deviceUuid())
+        .addKeyValue("from", word(change.from()))
+        .addKeyValue("to", word(change.to()))
+        .addKeyValue("reason", change.reason().label())
+        .addKeyValue("evidence", change.evidence().replace('"', '\''))
+        .log();
   }
 
   private static String word(HealthState state) {

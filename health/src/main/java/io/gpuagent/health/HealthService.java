@@ -58,6 +58,7 @@ public final class HealthService implements AutoCloseable {
   private final ExecutorService notifier;
   private final AtomicBoolean started = new AtomicBoolean();
   private final Clock clock;
+  private final Object inventoryLock = new Object();
   private volatile Inventory inventory;
 
   /** A service that no pod holds devices of (tests, a node without podresources). */
@@ -142,7 +143,11 @@ public final class HealthService implements AutoCloseable {
       throw new IllegalStateException("the health service is already started");
     }
     if (!watching) {
-      LOG.info("event=health-started watching=false decides=inventory");
+      LOG.atInfo()
+          .setMessage("health-started")
+          .addKeyValue("watching", "false")
+          .addKeyValue("decides", "inventory")
+          .log();
       return;
     }
     loop.scheduleWithFixedDelay(this::cycle, 0, config.interval().toNanos(), TimeUnit.NANOSECONDS);
@@ -150,23 +155,32 @@ public final class HealthService implements AutoCloseable {
       scheduler.afterEachProbe(() -> probeCheckIn(config.probeInterval(), false));
       probeCheckIn(Duration.ZERO, true);
     }
-    LOG.info(
-        "event=health-started intervalMs={} probeMode={} probeIntervalMs={} probeDeadlineMs={}"
-            + " passesToRecover={} ignoredXids={} sticky={}",
-        config.interval().toMillis(),
-        config.probeMode().word(),
-        config.probeInterval().toMillis(),
-        config.probeDeadline().toMillis(),
-        config.passesToRecover(),
-        config.ignoredXids().stream().sorted().toList(),
-        config.stickyReasons().stream().map(HealthReason::label).sorted().toList());
+    LOG.atInfo()
+        .setMessage("health-started")
+        .addKeyValue("intervalMs", config.interval().toMillis())
+        .addKeyValue("probeMode", config.probeMode().word())
+        .addKeyValue("probeIntervalMs", config.probeInterval().toMillis())
+        .addKeyValue("probeDeadlineMs", config.probeDeadline().toMillis())
+        .addKeyValue("passesToRecover", config.passesToRecover())
+        .addKeyValue("ignoredXids", config.ignoredXids().stream().sorted().toList())
+        .addKeyValue(
+            "sticky", config.stickyReasons().stream().map(HealthReason::label).sorted().toList())
+        .log();
   }
 
   /** Devices follow this inventory from now on: new ones healthy, gone ones forgotten. */
   public void onInventory(Inventory next) {
     Objects.requireNonNull(next, "inventory");
-    inventory = next;
-    book.reconcile(next);
+    synchronized (inventoryLock) {
+      // The agent pushes each inventory and the loop also pulls the latest: never step back to an
+      // older one that a slow pull still holds.
+      Inventory known = inventory;
+      if (next == known || (known != null && next.builtAt().isBefore(known.builtAt()))) {
+        return;
+      }
+      inventory = next;
+      book.reconcile(next);
+    }
   }
 
   /**
@@ -247,7 +261,7 @@ public final class HealthService implements AutoCloseable {
     try {
       if (!loop.awaitTermination(5, TimeUnit.SECONDS)
           || !notifier.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("event=health-stop-late");
+        LOG.atWarn().setMessage("health-stop-late").log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -275,7 +289,7 @@ public final class HealthService implements AutoCloseable {
     try {
       loop.schedule(() -> probeCheck(chain), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=probe-check-not-scheduled reason=closing");
+      LOG.atDebug().setMessage("probe-check-not-scheduled").addKeyValue("reason", "closing").log();
     }
   }
 
@@ -283,7 +297,7 @@ public final class HealthService implements AutoCloseable {
     try {
       startDueProbes();
     } catch (RuntimeException e) {
-      LOG.error("event=probe-check-failed", e);
+      LOG.atError().setMessage("probe-check-failed").setCause(e).log();
     } finally {
       if (chain) {
         probeCheckIn(scheduler.untilNextCheck(clock.instant()), true);
@@ -296,7 +310,7 @@ public final class HealthService implements AutoCloseable {
       checkNow();
     } catch (RuntimeException e) {
       // A programming error: log it loudly and keep the loop alive for the next cycle.
-      LOG.error("event=health-cycle-failed", e);
+      LOG.atError().setMessage("health-cycle-failed").setCause(e).log();
     }
   }
 
@@ -308,16 +322,21 @@ public final class HealthService implements AutoCloseable {
               try {
                 listener.accept(transition);
               } catch (RuntimeException e) {
-                LOG.error(
-                    "event=health-listener-failed listener={} uuid={}",
-                    listener,
-                    transition.deviceUuid(),
-                    e);
+                LOG.atError()
+                    .setMessage("health-listener-failed")
+                    .addKeyValue("listener", listener)
+                    .addKeyValue("uuid", transition.deviceUuid())
+                    .setCause(e)
+                    .log();
               }
             }
           });
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=health-transition-not-sent uuid={} reason=closing", transition.deviceUuid());
+      LOG.atDebug()
+          .setMessage("health-transition-not-sent")
+          .addKeyValue("uuid", transition.deviceUuid())
+          .addKeyValue("reason", "closing")
+          .log();
     }
   }
 
@@ -329,12 +348,16 @@ public final class HealthService implements AutoCloseable {
               try {
                 listener.accept(verdicts);
               } catch (RuntimeException e) {
-                LOG.error("event=health-listener-failed listener={}", listener, e);
+                LOG.atError()
+                    .setMessage("health-listener-failed")
+                    .addKeyValue("listener", listener)
+                    .setCause(e)
+                    .log();
               }
             }
           });
     } catch (RejectedExecutionException e) {
-      LOG.debug("event=health-verdicts-not-sent reason=closing");
+      LOG.atDebug().setMessage("health-verdicts-not-sent").addKeyValue("reason", "closing").log();
     }
   }
 

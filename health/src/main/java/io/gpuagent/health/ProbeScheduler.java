@@ -173,7 +173,7 @@ final class ProbeScheduler implements AutoCloseable {
     probes.shutdownNow();
     try {
       if (!probes.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("event=probe-threads-stop-late");
+        LOG.atWarn().setMessage("probe-threads-stop-late").log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -196,7 +196,11 @@ final class ProbeScheduler implements AutoCloseable {
           });
     } catch (RejectedExecutionException e) {
       busyGpus.remove(target.gpu().uuid());
-      LOG.debug("event=probe-not-started uuid={} reason=closing", target.uuid());
+      LOG.atDebug()
+          .setMessage("probe-not-started")
+          .addKeyValue("uuid", target.uuid())
+          .addKeyValue("reason", "closing")
+          .log();
     }
   }
 
@@ -213,19 +217,25 @@ final class ProbeScheduler implements AutoCloseable {
       result = runner.run(request);
     } catch (RuntimeException e) {
       // A bug in the runner says nothing about the device: log it loudly, do not blame the GPU.
-      LOG.error("event=probe-runner-failed uuid={} kind={}", target.uuid(), kind.word(), e);
+      LOG.atError()
+          .setMessage("probe-runner-failed")
+          .addKeyValue("uuid", target.uuid())
+          .addKeyValue("kind", kind.word())
+          .setCause(e)
+          .log();
       result = ProbeResult.unavailable(Duration.ZERO, "probe runner failed: " + e);
     }
     Instant finished = clock.instant();
     due.put(target.uuid(), finished.plus(config.probeInterval()));
-    LOG.info(
-        "event=probe-finished uuid={} kind={} outcome={} durationMs={} mismatches={} detail=\"{}\"",
-        target.uuid(),
-        kind.word(),
-        result.outcome(),
-        result.duration().toMillis(),
-        result.mismatches(),
-        result.detail().replace('"', '\''));
+    LOG.atInfo()
+        .setMessage("probe-finished")
+        .addKeyValue("uuid", target.uuid())
+        .addKeyValue("kind", kind.word())
+        .addKeyValue("outcome", result.outcome())
+        .addKeyValue("durationMs", result.duration().toMillis())
+        .addKeyValue("mismatches", result.mismatches())
+        .addKeyValue("detail", result.detail().replace('"', '\''))
+        .log();
     book.probed(target.uuid(), new ProbeRun(finished, kind, result));
     return result;
   }
@@ -237,8 +247,9 @@ final class ProbeScheduler implements AutoCloseable {
 
   /**
    * Looked at right before a scheduled probe starts, so a pod that started since the schedule was
-   * made is seen: not while a pod holds the device of a GPU in EXCLUSIVE_PROCESS mode, and in
-   * idle-only mode not while a compute process runs there. A skipped device stays due.
+   * made is seen: not while a pod holds the device of a GPU in EXCLUSIVE_PROCESS mode or any
+   * process runs there, and in idle-only mode not while a compute process runs there. A skipped
+   * device stays due.
    */
   private boolean clearToProbe(ProbeTarget target) {
     try {
@@ -246,23 +257,34 @@ final class ProbeScheduler implements AutoCloseable {
       if (!gpu.uuid().equals(target.gpu().uuid())) {
         return false; // the inventory is stale; the next one names this GPU again
       }
-      if (heldByPod.test(target.uuid()) && gpu.computeMode() == ComputeMode.EXCLUSIVE_PROCESS) {
-        LOG.debug(
-            "event=probe-skipped uuid={} reason=exclusive-process-held-by-pod", target.uuid());
+      // In EXCLUSIVE_PROCESS mode our context would refuse a pod's (or fail for its): stay off a
+      // device a pod holds, and off one with any process yet unattributed by podresources.
+      if (gpu.computeMode() == ComputeMode.EXCLUSIVE_PROCESS
+          && (heldByPod.test(target.uuid()) || !idle(target, gpu))) {
+        LOG.atDebug()
+            .setMessage("probe-skipped")
+            .addKeyValue("uuid", target.uuid())
+            .addKeyValue("reason", "exclusive-process-held-by-pod")
+            .log();
         return false;
       }
       if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target, gpu)) {
-        LOG.debug("event=probe-skipped uuid={} reason=busy", target.uuid());
+        LOG.atDebug()
+            .setMessage("probe-skipped")
+            .addKeyValue("uuid", target.uuid())
+            .addKeyValue("reason", "busy")
+            .log();
         return false;
       }
       return true;
     } catch (NvmlException e) {
       // A GPU that does not answer is not probed; the counter poll marks it.
-      LOG.debug(
-          "event=probe-skipped uuid={} function={} error={}",
-          target.uuid(),
-          e.function(),
-          e.code().nvmlName());
+      LOG.atDebug()
+          .setMessage("probe-skipped")
+          .addKeyValue("uuid", target.uuid())
+          .addKeyValue("function", e.function())
+          .addKeyValue("error", e.code().nvmlName())
+          .log();
       return false;
     }
   }

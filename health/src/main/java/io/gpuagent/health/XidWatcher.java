@@ -47,7 +47,11 @@ final class XidWatcher implements NvmlEventListener {
       }
       case DOUBLE_BIT_ECC_ERROR -> {
         book.doubleBitEccEvent();
-        LOG.info("event=ecc-double-bit uuid={} decides=no", gpuUuid);
+        LOG.atInfo()
+            .setMessage("ecc-double-bit")
+            .addKeyValue("uuid", gpuUuid)
+            .addKeyValue("decides", "no")
+            .log();
       }
       default -> {
         // Corrected (single-bit) errors and other event types say nothing about health.
@@ -80,12 +84,14 @@ final class XidWatcher implements NvmlEventListener {
             .toList();
     if (instances.isEmpty()) {
       // An instance the inventory does not know (yet): the GPU is the narrowest sure target.
-      LOG.warn(
-          "event=xid-instance-unknown uuid={} gi={} ci={} xid={} target=gpu",
-          gpuUuid,
-          gi,
-          ci.map(String::valueOf).orElse("-"),
-          event.data());
+      LOG.atWarn()
+          .setMessage("xid-instance-unknown")
+          .addKeyValue("uuid", gpuUuid)
+          .addKeyValue("gi", gi)
+          .addKeyValue("ci", ci.map(String::valueOf).orElse("-"))
+          .addKeyValue("xid", event.data())
+          .addKeyValue("target", "gpu")
+          .log();
       return List.of(gpuUuid);
     }
     return instances;

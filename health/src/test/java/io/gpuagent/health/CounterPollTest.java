@@ -114,9 +114,12 @@ class CounterPollTest {
 
     sim.node.clearFaults(gpu);
     sim.health.checkNow();
+    assertThat(sim.view(gpu).blockers())
+        .as("the inventory listed it lost: only the next inventory clears that")
+        .containsExactly(HealthReason.GPU_LOST);
+    sim.refreshInventory();
     assertThat(sim.view(gpu).blockers()).isEmpty();
     assertThat(sim.healthy(gpu)).isFalse();
-    sim.refreshInventory();
     for (int i = 0; i < 3; i++) {
       sim.health.probeNow(gpu);
     }

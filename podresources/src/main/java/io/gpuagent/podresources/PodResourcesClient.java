@@ -125,14 +125,22 @@ final class PodResourcesClient implements AutoCloseable {
         eventLoop.shutdownGracefully(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     try {
       if (open != null && !open.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("podresources channel did not close within {} socket={}", CLOSE_WAIT, socket);
+        log.atWarn()
+            .setMessage("podresources-channel-stop-late")
+            .addKeyValue("waited", CLOSE_WAIT)
+            .addKeyValue("socket", socket)
+            .log();
       }
       if (!eventLoopDown.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("podresources event loop did not stop within {} socket={}", CLOSE_WAIT, socket);
+        log.atWarn()
+            .setMessage("podresources-event-loop-stop-late")
+            .addKeyValue("waited", CLOSE_WAIT)
+            .addKeyValue("socket", socket)
+            .log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warn("podresources close interrupted socket={}", socket);
+      log.atWarn().setMessage("podresources-close-interrupted").addKeyValue("socket", socket).log();
     }
   }
 }

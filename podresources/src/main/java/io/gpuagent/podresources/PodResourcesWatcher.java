@@ -123,11 +123,18 @@ public final class PodResourcesWatcher implements PodAssignmentSource, AutoClose
     client.close();
     try {
       if (!scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("podresources refresh did not stop within {} socket={}", CLOSE_WAIT, socket());
+        log.atWarn()
+            .setMessage("podresources-stop-late")
+            .addKeyValue("waited", CLOSE_WAIT)
+            .addKeyValue("socket", socket())
+            .log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warn("podresources close interrupted socket={}", socket());
+      log.atWarn()
+          .setMessage("podresources-close-interrupted")
+          .addKeyValue("socket", socket())
+          .log();
     }
     synchronized (refreshLock) { // after any refresh still publishing (its call is cancelled)
       published.set(PodAssignments.NONE);
@@ -140,7 +147,11 @@ public final class PodResourcesWatcher implements PodAssignmentSource, AutoClose
     } catch (RuntimeException e) {
       // A bug, not a kubelet failure: keep the schedule alive and stop attributing.
       published.set(PodAssignments.NONE);
-      log.error("podresources refresh failed unexpectedly socket={}", socket(), e);
+      log.atError()
+          .setMessage("podresources-refresh-failed")
+          .addKeyValue("socket", socket())
+          .setCause(e)
+          .log();
     }
   }
 
@@ -151,20 +162,30 @@ public final class PodResourcesWatcher implements PodAssignmentSource, AutoClose
     long count = failures.incrementAndGet();
     if (!failing) {
       failing = true;
-      log.warn("{}; pod labels dropped until it answers (failures={})", e.getMessage(), count);
+      log.atWarn()
+          .setMessage("podresources-unavailable")
+          .addKeyValue("error", e.getMessage())
+          .addKeyValue("failures", count)
+          .addKeyValue("podLabels", "dropped")
+          .log();
     } else {
-      log.debug("{} (failures={})", e.getMessage(), count);
+      log.atDebug()
+          .setMessage("podresources-unavailable")
+          .addKeyValue("error", e.getMessage())
+          .addKeyValue("failures", count)
+          .log();
     }
   }
 
   private void recordSuccess(PodAssignments next) {
     if (failing) {
       failing = false;
-      log.info(
-          "podresources answers again socket={} devices={} (failures={})",
-          socket(),
-          next.byDeviceId().size(),
-          failures.get());
+      log.atInfo()
+          .setMessage("podresources-answering")
+          .addKeyValue("socket", socket())
+          .addKeyValue("devices", next.byDeviceId().size())
+          .addKeyValue("failures", failures.get())
+          .log();
     }
   }
 

@@ -50,9 +50,9 @@ class PodResourcesWatcherFailureTest {
       assertThat(watcher.failures()).isEqualTo(3);
       assertThat(logs.messages(Level.WARN))
           .containsExactly(
-              "podresources List failed socket="
+              "podresources-unavailable error=podresources List failed socket="
                   + socket
-                  + " reason=socket absent; pod labels dropped until it answers (failures=1)");
+                  + " reason=socket absent failures=1 podLabels=dropped");
     }
   }
 
@@ -89,8 +89,7 @@ class PodResourcesWatcherFailureTest {
           .asString()
           .contains("podresources List failed", "reason=UNAVAILABLE: kubelet restarting");
       assertThat(logs.messages(Level.INFO))
-          .containsExactly(
-              "podresources answers again socket=" + socket + " devices=1 (failures=2)");
+          .containsExactly("podresources-answering socket=" + socket + " devices=1 failures=2");
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * Everything one class logs at DEBUG and above while open, kept out of the build output; restores
@@ -34,12 +35,25 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     notifyAll();
   }
 
-  /** The formatted messages logged at {@code level}, oldest first. */
+  /**
+   * The events logged at {@code level}, oldest first, each as its message followed by its key-value
+   * pairs: {@code health-changed uuid=GPU-1 reason=xid}.
+   */
   public synchronized List<String> messages(Level level) {
     return events.stream()
         .filter(event -> event.getLevel() == level)
-        .map(ILoggingEvent::getFormattedMessage)
+        .map(LogCapture::line)
         .toList();
+  }
+
+  /** One event as {@code message key=value…}, the way the text log shows it (without quotes). */
+  public static String line(ILoggingEvent event) {
+    StringBuilder line = new StringBuilder(event.getFormattedMessage());
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null) {
+      pairs.forEach(pair -> line.append(' ').append(pair.key).append('=').append(pair.value));
+    }
+    return line.toString();
   }
 
   /** Waits until {@code count} events of {@code level} have been logged; fails if not. */

@@ -42,7 +42,8 @@ final class DevicesCommand implements Callable<Integer> {
             .orElseGet(() -> NvmlFactory.real(config));
     nvml.init();
     try (nvml) {
-      Inventory inventory = new InventoryReader(nvml, Clock.systemUTC()).read();
+      Inventory inventory =
+          new InventoryReader(nvml, Clock.systemUTC(), config.inventory().sysfsRoot()).read();
       if (json) {
         env.out().println(InventoryJson.of(config.nodeName(), inventory).encodePrettily());
       } else {

@@ -4,6 +4,7 @@ import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
+import io.gpuagent.nvml.inventory.PciSysfs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ public record InventoryConfig(Duration interval, Path sysfsRoot) {
           PREFIX,
           "sysfsRoot",
           new ValueType.FilePath(),
-          Path.of("/sys"),
+          PciSysfs.DEFAULT_ROOT,
           "Where sysfs is mounted; a GPU's NUMA node is read from"
               + " `<sysfsRoot>/bus/pci/devices/<bus id>/numa_node`.");
 

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,18 @@ public final class SimFaultRoutes {
     router.put("/api/v1/sim/gpus/:device/mig").handler(this::setMig);
   }
 
+  /** The request body parsed, or null once a 400 with the one-line reason has been sent. */
+  private static <T> T body(RoutingContext ctx, Function<JsonObject, T> parser) {
+    try {
+      return parser.apply(jsonBody(ctx));
+    } catch (DecodeException | ClassCastException e) {
+      HttpApi.error(ctx, 400, "request body is not a JSON object");
+    } catch (IllegalArgumentException e) {
+      HttpApi.error(ctx, 400, e.getMessage());
+    }
+    return null;
+  }
+
   private JsonObject faults() {
     JsonArray list = new JsonArray();
     node.activeFaults().forEach(fault -> list.add(SimFaultJson.of(fault)));
@@ -58,14 +71,8 @@ public final class SimFaultRoutes {
   }
 
   private void inject(RoutingContext ctx) {
-    SimFaultJson.Request request;
-    try {
-      request = SimFaultJson.parse(jsonBody(ctx));
-    } catch (DecodeException | ClassCastException e) {
-      HttpApi.error(ctx, 400, "request body is not a JSON object");
-      return;
-    } catch (IllegalArgumentException e) {
-      HttpApi.error(ctx, 400, e.getMessage());
+    SimFaultJson.Request request = body(ctx, SimFaultJson::parse);
+    if (request == null) {
       return;
     }
     respond(
@@ -74,11 +81,12 @@ public final class SimFaultRoutes {
         () -> {
           String uuid = resolve(request.device());
           node.inject(uuid, request.fault());
-          LOG.info(
-              "event=sim-fault-injected uuid={} fault={} parameters={}",
-              uuid,
-              request.fault().kind(),
-              request.fault().parameters());
+          LOG.atInfo()
+              .setMessage("sim-fault-injected")
+              .addKeyValue("uuid", uuid)
+              .addKeyValue("fault", request.fault().kind())
+              .addKeyValue("parameters", request.fault().parameters())
+              .log();
           ActiveFault injected =
               node.activeFaults().stream()
                   .filter(f -> f.deviceUuid().equals(uuid) && f.fault().equals(request.fault()))
@@ -95,7 +103,7 @@ public final class SimFaultRoutes {
         () -> {
           String uuid = resolve(ctx.pathParam("device"));
           node.clearFaults(uuid);
-          LOG.info("event=sim-faults-cleared uuid={}", uuid);
+          LOG.atInfo().setMessage("sim-faults-cleared").addKeyValue("uuid", uuid).log();
           return faults();
         });
   }
@@ -107,7 +115,7 @@ public final class SimFaultRoutes {
         () -> {
           String uuid = resolve(ctx.pathParam("device"));
           node.resetGpu(uuid);
-          LOG.info("event=sim-gpu-reset uuid={}", uuid);
+          LOG.atInfo().setMessage("sim-gpu-reset").addKeyValue("uuid", uuid).log();
           onGpuReset.accept(uuid);
           return new JsonObject().put("reset", uuid);
         });
@@ -115,14 +123,8 @@ public final class SimFaultRoutes {
 
   /** What {@code nvidia-smi mig} / {@code nvidia-mig-parted} would do to one GPU. */
   private void setMig(RoutingContext ctx) {
-    SimMigJson.Request request;
-    try {
-      request = SimMigJson.parse(jsonBody(ctx));
-    } catch (DecodeException | ClassCastException e) {
-      HttpApi.error(ctx, 400, "request body is not a JSON object");
-      return;
-    } catch (IllegalArgumentException e) {
-      HttpApi.error(ctx, 400, e.getMessage());
+    SimMigJson.Request request = body(ctx, SimMigJson::parse);
+    if (request == null) {
       return;
     }
     respond(
@@ -131,11 +133,12 @@ public final class SimFaultRoutes {
         () -> {
           String uuid = resolve(ctx.pathParam("device"));
           node.setMigLayout(uuid, request.migEnabled(), request.instances());
-          LOG.info(
-              "event=sim-mig-set uuid={} migEnabled={} instances={}",
-              uuid,
-              request.migEnabled(),
-              request.instances());
+          LOG.atInfo()
+              .setMessage("sim-mig-set")
+              .addKeyValue("uuid", uuid)
+              .addKeyValue("migEnabled", request.migEnabled())
+              .addKeyValue("instances", request.instances())
+              .log();
           return request.toJson(uuid);
         });
   }
@@ -160,7 +163,11 @@ public final class SimFaultRoutes {
               } else if (failure instanceof NvmlException nvml) {
                 HttpApi.error(ctx, 409, nvml.getMessage());
               } else {
-                LOG.error("event=sim-request-failed path={}", ctx.request().path(), failure);
+                LOG.atError()
+                    .setMessage("sim-request-failed")
+                    .addKeyValue("path", ctx.request().path())
+                    .setCause(failure)
+                    .log();
                 HttpApi.error(ctx, 500, "internal error: " + failure);
               }
             });

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentJarIT {
   private static final Path JAR =
       Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
-  private static final Pattern READY = Pattern.compile("event=agent-ready .*port=(\\d+)");
+  private static final Pattern READY = Pattern.compile(" agent-ready .*port=\"(\\d+)\"");
 
   @TempDir Path dir;
 
@@ -203,8 +203,8 @@ class AgentJarIT {
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
       drain.join(5000);
       assertThat(process.exitValue()).isEqualTo(143);
-      assertThat(log).anyMatch(line -> line.contains("event=nvml-shutdown"));
-      assertThat(log).anyMatch(line -> line.contains("event=agent-stopped"));
+      assertThat(log).anyMatch(line -> line.contains(" nvml-shutdown"));
+      assertThat(log).anyMatch(line -> line.contains(" agent-stopped "));
     } finally {
       process.destroyForcibly();
     }

@@ -72,7 +72,7 @@ class AgentOnFakeNvmlIT {
     assertThat(lost.getJsonObject(0).getString("uuid"))
         .isEqualTo("GPU-3d3d3d3d-3333-4333-8333-333333333333");
     assertThat(lost.getJsonObject(0).getString("error")).isEqualTo("NVML_ERROR_GPU_IS_LOST");
-    assertThat(err.get().lines()).anyMatch(line -> line.contains("event=gpu-unreadable index=3"));
+    assertThat(err.get().lines()).anyMatch(line -> line.contains("gpu-unreadable index=\"3\""));
   }
 
   private static String read(java.io.InputStream stream) {

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.gpuagent.deviceplugin.PluginClient;
 import io.gpuagent.testing.Await;
+import io.gpuagent.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -112,7 +113,7 @@ class AgentXidHealthTest {
         new AppenderBase<>() {
           @Override
           protected void append(ILoggingEvent event) {
-            String line = event.getFormattedMessage();
+            String line = LogCapture.line(event);
             if (line.contains(gpu3) && line.toLowerCase(Locale.ROOT).contains("health")) {
               lines.add(line);
             }
@@ -142,9 +143,7 @@ class AgentXidHealthTest {
         .singleElement()
         .satisfies(
             line ->
-                assertThat(line)
-                    .startsWith("event=health-changed uuid=" + gpu3)
-                    .contains("reason=xid"));
+                assertThat(line).startsWith("health-changed uuid=" + gpu3).contains("reason=xid"));
   }
 
   private String metricFor(String series, String uuid) {

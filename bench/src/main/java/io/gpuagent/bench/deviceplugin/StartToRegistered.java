@@ -86,10 +86,10 @@ public final class StartToRegistered {
   }
 
   /**
-   * One run, in nanoseconds from just before the process started: its {@code event=http-listening}
-   * line (the JVM is up, main has run to the HTTP server: the agent's first log line), its {@code
-   * event=agent-ready} line (NVML, inventory, device plugin and exporter started) and the last
-   * expected registration at the stub kubelet.
+   * One run, in nanoseconds from just before the process started: its {@code http-listening} line
+   * (the JVM is up, main has run to the HTTP server: the agent's first log line), its {@code
+   * agent-ready} line (NVML, inventory, device plugin and exporter started) and the last expected
+   * registration at the stub kubelet.
    */
   private record Steps(long httpListening, long agentReady, long registered) {}
 

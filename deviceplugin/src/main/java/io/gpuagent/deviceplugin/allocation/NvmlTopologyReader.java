@@ -73,11 +73,12 @@ final class NvmlTopologyReader {
       if (device.uuid().equals(gpu.uuid())) {
         return Optional.of(device);
       }
-      LOG.warn(
-          "event=topology-unreadable uuid={} index={} reason=index-now-holds-{}",
-          gpu.uuid(),
-          gpu.index(),
-          device.uuid());
+      LOG.atWarn()
+          .setMessage("topology-unreadable")
+          .addKeyValue("uuid", gpu.uuid())
+          .addKeyValue("index", gpu.index())
+          .addKeyValue("reason", "index-now-holds-" + device.uuid())
+          .log();
     } catch (NvmlException e) {
       logUnreadable(gpu, e);
     }
@@ -118,12 +119,13 @@ final class NvmlTopologyReader {
       try {
         return nvml.topologyCommonAncestor(first.get(), second.get());
       } catch (NvmlException e) {
-        LOG.warn(
-            "event=topology-unreadable uuid={} peer={} function={} error={}",
-            gpus.get(a).uuid(),
-            gpus.get(b).uuid(),
-            e.function(),
-            e.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("topology-unreadable")
+            .addKeyValue("uuid", gpus.get(a).uuid())
+            .addKeyValue("peer", gpus.get(b).uuid())
+            .addKeyValue("function", e.function())
+            .addKeyValue("error", e.code().nvmlName())
+            .log();
       }
     }
     Optional<Integer> numa = gpus.get(a).numaNode();
@@ -133,11 +135,12 @@ final class NvmlTopologyReader {
   }
 
   private static void logUnreadable(Gpu gpu, NvmlException e) {
-    LOG.warn(
-        "event=topology-unreadable uuid={} function={} error={}",
-        gpu.uuid(),
-        e.function(),
-        e.code().nvmlName());
+    LOG.atWarn()
+        .setMessage("topology-unreadable")
+        .addKeyValue("uuid", gpu.uuid())
+        .addKeyValue("function", e.function())
+        .addKeyValue("error", e.code().nvmlName())
+        .log();
   }
 
   /** NVML writes {@code 00000000:18:00.0}, profiles and sysfs {@code 0000:18:00.0}: one key. */

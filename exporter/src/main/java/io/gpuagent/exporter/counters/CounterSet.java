@@ -117,12 +117,13 @@ public record CounterSet(List<CounterSpec> specs, String source) {
     if (field.isEmpty()) {
       Optional<String> hint = UncollectedFields.hint(name);
       if (hint.isPresent()) {
-        LOG.warn(
-            "event=counter-skipped file={} line={} field={} reason=\"{}\"",
-            source,
-            line,
-            name,
-            hint.get());
+        LOG.atWarn()
+            .setMessage("counter-skipped")
+            .addKeyValue("file", source)
+            .addKeyValue("line", line)
+            .addKeyValue("field", name)
+            .addKeyValue("reason", hint.get())
+            .log();
         return Optional.empty();
       }
       throw error(

@@ -130,24 +130,33 @@ public final class Sampler implements AutoCloseable {
       long left = Math.max(0, deadline - System.nanoTime());
       GpuSample sample = future.get(left, TimeUnit.NANOSECONDS);
       if (unanswered.remove(uuid)) {
-        LOG.info("event=device-sample-recovered uuid={}", uuid);
+        LOG.atInfo().setMessage("device-sample-recovered").addKeyValue("uuid", uuid).log();
       }
       return Optional.of(sample);
     } catch (TimeoutException e) {
       if (unanswered.add(uuid)) {
-        LOG.warn("event=device-sample-late uuid={} timeoutMs={}", uuid, deviceTimeout.toMillis());
+        LOG.atWarn()
+            .setMessage("device-sample-late")
+            .addKeyValue("uuid", uuid)
+            .addKeyValue("timeoutMs", deviceTimeout.toMillis())
+            .log();
       }
       return Optional.empty();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof NvmlException nvml)) {
-        LOG.error("event=device-sample-failed uuid={}", uuid, e.getCause());
+        LOG.atError()
+            .setMessage("device-sample-failed")
+            .addKeyValue("uuid", uuid)
+            .setCause(e.getCause())
+            .log();
       } else if (unanswered.add(uuid)) {
         // Counted where it happened; a lost GPU's series are left out until it answers again.
-        LOG.warn(
-            "event=device-sample-failed uuid={} function={} error={}",
-            uuid,
-            nvml.function(),
-            nvml.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("device-sample-failed")
+            .addKeyValue("uuid", uuid)
+            .addKeyValue("function", nvml.function())
+            .addKeyValue("error", nvml.code().nvmlName())
+            .log();
       }
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -162,7 +171,10 @@ public final class Sampler implements AutoCloseable {
     workers.shutdownNow();
     try {
       if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
-        LOG.warn("event=sampler-workers-still-busy active={}", workers.getActiveCount());
+        LOG.atWarn()
+            .setMessage("sampler-workers-still-busy")
+            .addKeyValue("active", workers.getActiveCount())
+            .log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -46,12 +46,12 @@ final class CudaDriver {
       JCudaDriver.setExceptionsEnabled(false);
       return Optional.empty();
     } catch (IOException e) {
-      LOG.debug("event=cuda_driver_unavailable reason=\"{}\"", e.toString());
+      LOG.atDebug().setMessage("cuda-driver-unavailable").addKeyValue("reason", e.toString()).log();
       return Optional.of(
           "JCuda's native library could not be written to the temporary directory: " + e);
     } catch (LinkageError e) {
       String reason = loadFailureReason(e);
-      LOG.debug("event=cuda_driver_unavailable reason=\"{}\"", reason);
+      LOG.atDebug().setMessage("cuda-driver-unavailable").addKeyValue("reason", reason).log();
       return Optional.of(
           reason.contains("libcuda.so") ? NOT_AVAILABLE : "JCuda did not load: " + reason);
     }

@@ -53,8 +53,12 @@ public final class CudaProbe {
         };
       }
     } catch (CudaCallFailed e) {
-      LOG.debug(
-          "event=cuda_call_failed device={} call=\"{}\" result={}", uuid, e.call(), e.result());
+      LOG.atDebug()
+          .setMessage("cuda-call-failed")
+          .addKeyValue("device", uuid)
+          .addKeyValue("call", e.call())
+          .addKeyValue("result", e.result())
+          .log();
       if (e.isEnvironmentError()) {
         return ProbeResult.error(timer.elapsed(), e.getMessage());
       }

@@ -69,10 +69,11 @@ final class ChildOutput {
       take(line);
     } catch (IOException e) {
       // The child was killed while we read: what was kept so far is all there is.
-      LOG.debug(
-          "event=probe-output-cut thread={} error=\"{}\"",
-          Thread.currentThread().getName(),
-          e.toString());
+      LOG.atDebug()
+          .setMessage("probe-output-cut")
+          .addKeyValue("thread", Thread.currentThread().getName())
+          .addKeyValue("error", e.toString())
+          .log();
     } finally {
       drained.countDown();
     }

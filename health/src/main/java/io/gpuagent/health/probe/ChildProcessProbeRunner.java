@@ -81,11 +81,12 @@ public final class ChildProcessProbeRunner implements ProbeRunner {
       }
       if (!exited) {
         kill(child);
-        LOG.warn(
-            "event=probe-killed uuid={} pid={} deadlineMs={}",
-            request.deviceUuid(),
-            child.pid(),
-            request.deadline().toMillis());
+        LOG.atWarn()
+            .setMessage("probe-killed")
+            .addKeyValue("uuid", request.deviceUuid())
+            .addKeyValue("pid", child.pid())
+            .addKeyValue("deadlineMs", request.deadline().toMillis())
+            .log();
         return ProbeResult.hung(
             elapsed(start),
             "no result within " + request.deadline().toMillis() + " ms; the probe was killed");
@@ -129,7 +130,7 @@ public final class ChildProcessProbeRunner implements ProbeRunner {
     child.destroyForcibly();
     try {
       if (!child.waitFor(GRACE_MS, TimeUnit.MILLISECONDS)) {
-        LOG.warn("event=probe-kill-late pid={}", child.pid());
+        LOG.atWarn().setMessage("probe-kill-late").addKeyValue("pid", child.pid()).log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -141,7 +142,11 @@ public final class ChildProcessProbeRunner implements ProbeRunner {
     try {
       child.getOutputStream().close();
     } catch (IOException e) {
-      LOG.debug("event=probe-stdin-close-failed pid={} error=\"{}\"", child.pid(), e.toString());
+      LOG.atDebug()
+          .setMessage("probe-stdin-close-failed")
+          .addKeyValue("pid", child.pid())
+          .addKeyValue("error", e.toString())
+          .log();
     }
   }
 

@@ -66,11 +66,12 @@ final class EventRegistrations {
     try {
       NvmlDevice device = nvml.deviceByIndex(gpu.index());
       if (!device.uuid().equals(gpu.uuid())) {
-        LOG.warn(
-            "event=event-registration-skipped uuid={} index={} reason=index-now-holds-{}",
-            gpu.uuid(),
-            gpu.index(),
-            device.uuid());
+        LOG.atWarn()
+            .setMessage("event-registration-skipped")
+            .addKeyValue("uuid", gpu.uuid())
+            .addKeyValue("index", gpu.index())
+            .addKeyValue("reason", "index-now-holds-" + device.uuid())
+            .log();
         return;
       }
       Set<EventType> types = EnumSet.noneOf(EventType.class);
@@ -83,28 +84,34 @@ final class EventRegistrations {
       device.registerEvents(set, types);
       registered.add(gpu.uuid());
       refusalsLogged.remove(gpu.uuid());
-      LOG.debug("event=events-registered uuid={} types={}", gpu.uuid(), types);
+      LOG.atDebug()
+          .setMessage("events-registered")
+          .addKeyValue("uuid", gpu.uuid())
+          .addKeyValue("types", types)
+          .log();
     } catch (NvmlException e) {
       if (e.code() == NvmlReturn.NOT_SUPPORTED) {
         logRefusalOnce(gpu, "registration NOT_SUPPORTED");
       } else {
         // Not registered, so the next inventory (e.g. after a reset) tries again.
-        LOG.warn(
-            "event=event-registration-failed uuid={} function={} error={}",
-            gpu.uuid(),
-            e.function(),
-            e.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("event-registration-failed")
+            .addKeyValue("uuid", gpu.uuid())
+            .addKeyValue("function", e.function())
+            .addKeyValue("error", e.code().nvmlName())
+            .log();
       }
     }
   }
 
   private void logRefusalOnce(Gpu gpu, String why) {
     if (refusalsLogged.add(gpu.uuid())) {
-      LOG.info(
-          "event=events-unavailable uuid={} model=\"{}\" reason=\"{}\"",
-          gpu.uuid(),
-          gpu.name(),
-          why);
+      LOG.atInfo()
+          .setMessage("events-unavailable")
+          .addKeyValue("uuid", gpu.uuid())
+          .addKeyValue("model", gpu.name())
+          .addKeyValue("reason", why)
+          .log();
     }
   }
 }

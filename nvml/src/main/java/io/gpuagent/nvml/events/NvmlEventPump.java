@@ -104,7 +104,7 @@ public final class NvmlEventPump implements AutoCloseable {
     return registeredGpus;
   }
 
-  /** Events handed to listeners so far. */
+  /** Events every listener has been handed (and returned from) so far. */
   public long eventsDelivered() {
     return delivered.get();
   }
@@ -126,10 +126,11 @@ public final class NvmlEventPump implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       if (thread.isAlive()) {
-        LOG.warn(
-            "event=event-pump-stop-late thread={} waitMs={}",
-            thread.getName(),
-            waitTimeout.toMillis());
+        LOG.atWarn()
+            .setMessage("event-pump-stop-late")
+            .addKeyValue("thread", thread.getName())
+            .addKeyValue("waitMs", waitTimeout.toMillis())
+            .log();
       }
     }
   }
@@ -152,8 +153,11 @@ public final class NvmlEventPump implements AutoCloseable {
           lastWaitError = NvmlReturn.SUCCESS;
         } catch (NvmlException e) {
           if (e.code() != lastWaitError) {
-            LOG.warn(
-                "event=event-wait-failed function={} error={}", e.function(), e.code().nvmlName());
+            LOG.atWarn()
+                .setMessage("event-wait-failed")
+                .addKeyValue("function", e.function())
+                .addKeyValue("error", e.code().nvmlName())
+                .log();
             lastWaitError = e.code();
           }
           pause();
@@ -161,7 +165,11 @@ public final class NvmlEventPump implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A programming error: say so loudly, the thread is gone.
-      LOG.error("event=event-pump-died thread={}", thread.getName(), e);
+      LOG.atError()
+          .setMessage("event-pump-died")
+          .addKeyValue("thread", thread.getName())
+          .setCause(e)
+          .log();
     } finally {
       registeredGpus = Set.of();
       registrations.ifPresent(NvmlEventPump::free);
@@ -179,8 +187,11 @@ public final class NvmlEventPump implements AutoCloseable {
       inventoriesApplied.incrementAndGet();
       return Optional.of(registrations);
     } catch (NvmlException e) {
-      LOG.warn(
-          "event=event-set-unavailable function={} error={}", e.function(), e.code().nvmlName());
+      LOG.atWarn()
+          .setMessage("event-set-unavailable")
+          .addKeyValue("function", e.function())
+          .addKeyValue("error", e.code().nvmlName())
+          .log();
       return current;
     }
   }
@@ -189,26 +200,31 @@ public final class NvmlEventPump implements AutoCloseable {
     try {
       registrations.set().close();
     } catch (NvmlException e) {
-      LOG.warn(
-          "event=event-set-free-failed function={} error={}", e.function(), e.code().nvmlName());
+      LOG.atWarn()
+          .setMessage("event-set-free-failed")
+          .addKeyValue("function", e.function())
+          .addKeyValue("error", e.code().nvmlName())
+          .log();
     }
   }
 
   private void dispatch(EventData event) {
-    delivered.incrementAndGet();
     for (NvmlEventListener listener : listeners) {
       try {
         listener.onEvent(event);
       } catch (RuntimeException e) {
         // One broken listener must not starve the others of events.
-        LOG.error(
-            "event=event-listener-failed listener={} uuid={} type={}",
-            listener,
-            event.device().uuid(),
-            event.type(),
-            e);
+        LOG.atError()
+            .setMessage("event-listener-failed")
+            .addKeyValue("listener", listener)
+            .addKeyValue("uuid", event.device().uuid())
+            .addKeyValue("type", event.type())
+            .setCause(e)
+            .log();
       }
     }
+    // Counted once every listener has it, so "delivered" means handled.
+    delivered.incrementAndGet();
   }
 
   /** Waits up to one wait timeout, or until an inventory arrives or close() is called. */

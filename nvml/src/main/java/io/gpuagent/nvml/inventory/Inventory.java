@@ -38,7 +38,8 @@ public record Inventory(
 
   /** This inventory as if read at {@code instant}: compares two reads of the same hardware. */
   public Inventory withBuiltAt(Instant instant) {
-    return new Inventory(driverVersion, nvmlVersion, cudaDriverVersion, gpus, lostGpus, instant);
+    return new Inventory(
+        driverVersion, nvmlVersion, cudaDriverVersion, gpus, lostGpus, instant, problems);
   }
 
   /** The GPU or MIG device with this UUID, whichever it is. */

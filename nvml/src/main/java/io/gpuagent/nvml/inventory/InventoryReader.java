@@ -78,12 +78,13 @@ public final class InventoryReader {
         if (uuid.isEmpty()) {
           uuid = previous.flatMap(inventory -> inventory.uuidAt(index));
         }
-        LOG.warn(
-            "event=gpu-unreadable index={} uuid={} function={} error={}",
-            index,
-            uuid.orElse("-"),
-            e.function(),
-            e.code().nvmlName());
+        LOG.atWarn()
+            .setMessage("gpu-unreadable")
+            .addKeyValue("index", index)
+            .addKeyValue("uuid", uuid.orElse("-"))
+            .addKeyValue("function", e.function())
+            .addKeyValue("error", e.code().nvmlName())
+            .log();
         lost.add(new LostGpu(index, uuid, e.code()));
       }
     }
@@ -111,13 +112,14 @@ public final class InventoryReader {
         // The GPU itself still answers: keep it served, with its MIG devices unknown.
         String problem = migUnreadable(device, e);
         if (previous.map(p -> !p.problems().contains(problem)).orElse(true)) {
-          LOG.error(
-              "event=mig-unreadable index={} uuid={} function={} error={} need=\"{}\"",
-              device.index(),
-              device.uuid(),
-              e.function(),
-              e.code().nvmlName(),
-              MIG_PRIVILEGE);
+          LOG.atError()
+              .setMessage("mig-unreadable")
+              .addKeyValue("index", device.index())
+              .addKeyValue("uuid", device.uuid())
+              .addKeyValue("function", e.function())
+              .addKeyValue("error", e.code().nvmlName())
+              .addKeyValue("need", MIG_PRIVILEGE)
+              .log();
         }
         problems.add(problem);
       }

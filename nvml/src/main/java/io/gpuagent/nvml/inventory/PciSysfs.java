@@ -46,10 +46,12 @@ public final class PciSysfs {
     } catch (NoSuchFileException e) {
       return otherwise.get();
     } catch (IOException | NumberFormatException e) {
-      LOG.warn(
-          "event=sysfs-unreadable file={} error={} fallback=nvmlDeviceGetNumaNodeId",
-          file,
-          e.getClass().getSimpleName());
+      LOG.atWarn()
+          .setMessage("sysfs-unreadable")
+          .addKeyValue("file", file)
+          .addKeyValue("error", e.getClass().getSimpleName())
+          .addKeyValue("fallback", "nvmlDeviceGetNumaNodeId")
+          .log();
       return otherwise.get();
     }
   }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,10 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
   private final int index;
 
   /** Set once the driver refused the all-links NVLink scope: ask per link from then on. */
-  private volatile boolean perLinkOnly;
+  /** Samples read per link before the all-links scope is tried again after a refusal. */
+  static final int PER_LINK_SAMPLES_BEFORE_RETRY = 100;
+
+  private final AtomicInteger perLinkSamplesLeft = new AtomicInteger();
 
   DeviceHandle(JnaNvml nvml, Pointer handle, String uuid, int index, boolean mig) {
     this.nvml = nvml;
@@ -105,24 +109,31 @@ abstract sealed class DeviceHandle implements NvmlDevice permits JnaDevice {
 
   @Override
   public Optional<NvLinkThroughput> nvLinkThroughputTotal() {
-    if (!perLinkOnly) {
-      String refusal;
-      try {
-        Optional<NvLinkThroughput> total = NvLinkQueries.throughputAllLinks(functions(), handle);
-        if (total.isPresent()) {
-          return total;
-        }
-        refusal = "NOT_SUPPORTED or INVALID_ARGUMENT";
-      } catch (NvmlException e) {
-        if (e.isDeviceLost()) {
-          throw e;
-        }
-        refusal = e.code().nvmlName();
-      }
-      // An older driver, or no NVLink (a PCIe part, MIG mode): per-link answers right in both.
-      perLinkOnly = true;
-      LOG.debug("event=nvlink-per-link uuid={} all-links-scope={}", uuid, refusal);
+    if (perLinkSamplesLeft.get() > 0) {
+      perLinkSamplesLeft.decrementAndGet();
+      return NvLinkThroughput.sumPerLink(this);
     }
+    String refusal;
+    try {
+      Optional<NvLinkThroughput> total = NvLinkQueries.throughputAllLinks(functions(), handle);
+      if (total.isPresent()) {
+        return total;
+      }
+      refusal = "NOT_SUPPORTED or INVALID_ARGUMENT";
+    } catch (NvmlException e) {
+      if (e.isDeviceLost()) {
+        throw e;
+      }
+      refusal = e.code().nvmlName();
+    }
+    // An older driver, or no NVLink now (a PCIe part, MIG mode, a transient error): per-link
+    // answers right in all of them. Asked again after a while, since MIG mode can be turned off.
+    perLinkSamplesLeft.set(PER_LINK_SAMPLES_BEFORE_RETRY);
+    LOG.atDebug()
+        .setMessage("nvlink-per-link")
+        .addKeyValue("uuid", uuid)
+        .addKeyValue("allLinksScope", refusal)
+        .log();
     return NvLinkThroughput.sumPerLink(this);
   }
 
