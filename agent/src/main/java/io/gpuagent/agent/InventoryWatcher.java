@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * How the agent notices that the hardware changed, on ONE named thread: it compares a cheap {@link
@@ -139,20 +140,25 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
   }
 
   /**
-   * A GPU the inventory lists as lost answers the fingerprint's few calls: read it again, since the
-   * full read may now succeed too (a GPU unreadable for a moment at start must rejoin).
+   * The last full read was incomplete while the fingerprint looks the same: a GPU the inventory
+   * lists as lost answers the fingerprint's few calls, or the inventory has problems (MIG devices
+   * it could not read without privilege). Read again at each check, since the full read may succeed
+   * now (a GPU unreadable for a moment at start must rejoin); an unchanged result is not published
+   * again.
    */
-  private boolean lostGpuAnswers(InventoryFingerprint now) {
+  private boolean incompleteRead(InventoryFingerprint now) {
     return inventory
         .current()
         .map(
             current ->
-                current.lostGpus().stream()
-                    .anyMatch(
-                        lost ->
-                            now.gpus().stream()
-                                .anyMatch(
-                                    gpu -> gpu.index() == lost.index() && gpu.uuid().isPresent())))
+                !current.problems().isEmpty()
+                    || current.lostGpus().stream()
+                        .anyMatch(
+                            lost ->
+                                now.gpus().stream()
+                                    .anyMatch(
+                                        gpu ->
+                                            gpu.index() == lost.index() && gpu.uuid().isPresent())))
         .orElse(false);
   }
 
@@ -160,8 +166,12 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
     try {
       InventoryFingerprint now = InventoryFingerprint.read(nvml);
       lastError = NvmlReturn.SUCCESS;
-      if (!now.equals(last) || lostGpuAnswers(now)) {
-        LOG.atInfo().setMessage("inventory-changed").addKeyValue("gpus", now.gpus().size()).log();
+      boolean changed = !now.equals(last);
+      if (changed || incompleteRead(now)) {
+        LOG.atLevel(changed ? Level.INFO : Level.DEBUG)
+            .setMessage(changed ? "inventory-changed" : "inventory-retry")
+            .addKeyValue("gpus", now.gpus().size())
+            .log();
         inventory.rebuild();
         // Taken before the rebuild, so a change during it still shows in the next check.
         last = now;

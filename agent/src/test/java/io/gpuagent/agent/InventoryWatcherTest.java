@@ -108,6 +108,24 @@ class InventoryWatcherTest {
   }
 
   @Test
+  void migDevicesUnreadableWithoutPrivilegeAreReadAgainUntilTheyAnswer() {
+    String gpu0 = node.deviceByIndex(0).uuid();
+    node.inject(gpu0, new SimFault.Unprivileged());
+    Inventory unprivileged = inventory.rebuild();
+    assertThat(unprivileged.problems()).singleElement().asString().contains(gpu0);
+    assertThat(unprivileged.gpus().get(0).migDevices()).isEmpty();
+    watch(OFTEN);
+    Await.until("two periodic checks", () -> watcher.checks() >= 2);
+    assertThat(published).as("the same failed read is not published again").hasSize(1);
+
+    node.clearFaults(gpu0); // e.g. the /dev/nvidia-caps nodes were mounted
+
+    Await.until(
+        "GPU 0's MIG devices read", () -> inventory.current().orElseThrow().problems().isEmpty());
+    assertThat(inventory.current().orElseThrow().gpus().get(0).migDevices()).isNotEmpty();
+  }
+
+  @Test
   void unchangedHardwareIsCheckedButNotRebuilt() {
     inventory.rebuild();
     watch(OFTEN);

@@ -15,7 +15,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** Points all logging at stderr, one line per event, as text or JSON. */
 public final class LogSetup {
   private static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg %kvp%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg%replace( %kvp){'^ $',"
+          + " ''}%n";
 
   private LogSetup() {}
 

@@ -69,6 +69,14 @@ class LogSetupTest {
   }
 
   @Test
+  void aTextLineWithoutKeyValuePairsEndsWithTheMessage() {
+    LogSetup.apply("text", "info");
+    LoggerFactory.getLogger("test").atInfo().setMessage("nvml-shutdown").log();
+
+    assertThat(captured.toString(StandardCharsets.UTF_8)).endsWith("] nvml-shutdown\n");
+  }
+
+  @Test
   void debugIsDroppedAtInfo() {
     LogSetup.apply("json", "info");
     LoggerFactory.getLogger("test").debug("not shown");
