@@ -42,6 +42,7 @@ final class HealthJson {
                 .put("recoveryPasses", device.passes())
                 .put("recoveryPassesNeeded", device.passesToRecover())
                 .put("lastProbes", probes)
-                .put("xidCounts", xids));
+                .put("xidCounts", xids)
+                .put("probeErrors", device.probeErrors()));
   }
 }

@@ -68,6 +68,7 @@ class AgentXidHealthTest {
     assertThat(gpu(3).getString("health")).isEqualTo("Unhealthy");
     assertThat(gpu(3).getString("healthReason")).isEqualTo("xid");
     assertThat(gpu(5).getString("health")).isEqualTo("Healthy");
+    assertThat(gpu(5).getJsonObject("healthDetail").getLong("probeErrors")).isZero();
     assertThat(PluginClient.healthById(plugin.awaitFirstList()).get(gpu5)).isEqualTo("Healthy");
     Await.until(
         "the metrics show GPU 3 unhealthy",
