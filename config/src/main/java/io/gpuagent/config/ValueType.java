@@ -161,31 +161,6 @@ public sealed interface ValueType<T> {
     }
   }
 
-  /** One of a fixed set of lower-case words. */
-  record OneOf(List<String> choices) implements ValueType<String> {
-    public OneOf {
-      choices = List.copyOf(choices);
-    }
-
-    @Override
-    public String parse(Object raw) {
-      if (raw instanceof String s && choices.contains(s.trim().toLowerCase(Locale.ROOT))) {
-        return s.trim().toLowerCase(Locale.ROOT);
-      }
-      throw new IllegalArgumentException("must be one of " + String.join(", ", choices));
-    }
-
-    @Override
-    public String format(String value) {
-      return value;
-    }
-
-    @Override
-    public String describe() {
-      return "one of `" + String.join("`, `", choices) + "`";
-    }
-  }
-
   /**
    * A constant of an enum, written as the word the enum gives it (e.g. {@code MigStrategy::
    * configName}), case-insensitively. The choices and their order are the enum's.

@@ -3,6 +3,7 @@ package io.gpuagent.agent.cli;
 import io.gpuagent.agent.NvmlFactory;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.http.InventoryJson;
+import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.Inventory;
@@ -35,7 +36,7 @@ final class DevicesCommand implements Callable<Integer> {
   public Integer call() {
     AgentConfig config = common.load(env, List.of());
     // Only warnings and errors here: stdout is the answer.
-    LogSetup.apply(config.logFormat(), common.logLevel == null ? "warn" : config.logLevel());
+    LogSetup.apply(config.logFormat(), common.logLevel == null ? LogLevel.WARN : config.logLevel());
     Nvml nvml =
         NvmlFactory.simulator(config)
             .<Nvml>map(node -> node)

@@ -1,5 +1,7 @@
 package io.gpuagent.agent.cli;
 
+import io.gpuagent.agent.logging.LogFormat;
+import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.health.HealthConfig;
 import io.gpuagent.health.cuda.CudaProbe;
@@ -74,7 +76,7 @@ final class ProbeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    LogSetup.apply("text", "warn");
+    LogSetup.apply(LogFormat.TEXT, LogLevel.WARN);
     ProbeResult result =
         CudaProbe.run(
             new ProbeRequest(device, probeKind, memoryMib, Duration.ofMillis(deadlineMs)));

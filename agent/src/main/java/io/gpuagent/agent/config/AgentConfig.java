@@ -1,5 +1,7 @@
 package io.gpuagent.agent.config;
 
+import io.gpuagent.agent.logging.LogFormat;
+import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSchema;
 import io.gpuagent.config.ConfigSection;
@@ -22,8 +24,8 @@ import java.util.function.Function;
  */
 public record AgentConfig(
     String nodeName,
-    String logFormat,
-    String logLevel,
+    LogFormat logFormat,
+    LogLevel logLevel,
     Optional<String> simulateProfile,
     long simulateSeed,
     String nvmlLibrary,
@@ -51,19 +53,19 @@ public record AgentConfig(
           new ValueType.Text(false),
           Optional.empty(),
           "Kubernetes node name; labels metrics and seeds simulated UUIDs. Default: the host name.");
-  public static final ConfigKey<String> LOG_FORMAT =
+  public static final ConfigKey<LogFormat> LOG_FORMAT =
       ConfigKey.of(
           "",
           "log.format",
-          new ValueType.OneOf(List.of("text", "json")),
-          "text",
+          new ValueType.Word<>(LogFormat.class, LogFormat::word),
+          LogFormat.TEXT,
           "Log line format on stderr: key=value text, or one JSON object per line.");
-  public static final ConfigKey<String> LOG_LEVEL =
+  public static final ConfigKey<LogLevel> LOG_LEVEL =
       ConfigKey.of(
           "",
           "log.level",
-          new ValueType.OneOf(List.of("error", "warn", "info", "debug", "trace")),
-          "info",
+          new ValueType.Word<>(LogLevel.class, LogLevel::word),
+          LogLevel.INFO,
           "Least severe level logged.");
   public static final ConfigKey<Optional<String>> SIMULATE_PROFILE =
       ConfigKey.of(

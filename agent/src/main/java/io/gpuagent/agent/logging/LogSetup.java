@@ -44,7 +44,7 @@ public final class LogSetup {
     return text;
   }
 
-  public static void apply(String format, String level) {
+  public static void apply(LogFormat format, LogLevel level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     // java.util.logging (gRPC, Netty's fallbacks) → SLF4J, with levels kept in step so filtered
@@ -56,7 +56,11 @@ public final class LogSetup {
     propagator.setResetJUL(true);
     context.addListener(propagator);
     propagator.start();
-    Encoder<ILoggingEvent> encoder = "json".equals(format) ? jsonEncoder() : textEncoder();
+    Encoder<ILoggingEvent> encoder =
+        switch (format) {
+          case JSON -> jsonEncoder();
+          case TEXT -> textEncoder();
+        };
     encoder.setContext(context);
     encoder.start();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
@@ -67,7 +71,7 @@ public final class LogSetup {
     appender.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.addAppender(appender);
-    root.setLevel(Level.toLevel(level, Level.INFO));
+    root.setLevel(level.logback());
     // Netty and Vert.x are chatty at debug; their warnings still show.
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
+import io.gpuagent.agent.logging.LogFormat;
 import io.gpuagent.config.ConfigException;
 import io.gpuagent.deviceplugin.DeviceListStrategy;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
@@ -45,7 +46,7 @@ class ConfigLoaderTest {
     assertThat(config.nodeName()).isEqualTo("host-1");
     assertThat(config.metrics().orElseThrow().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.simulateProfile()).isEmpty();
-    assertThat(config.logFormat()).isEqualTo("text");
+    assertThat(config.logFormat()).isEqualTo(LogFormat.TEXT);
   }
 
   @Test
@@ -84,7 +85,7 @@ class ConfigLoaderTest {
             .load(Optional.of(path), List.of(new FlagValue("--port", HttpConfig.PORT, "9700")));
 
     assertThat(envOnly.http().port()).isEqualTo(9600);
-    assertThat(envOnly.logFormat()).isEqualTo("json");
+    assertThat(envOnly.logFormat()).isEqualTo(LogFormat.JSON);
     assertThat(withFlag.http().port()).isEqualTo(9700);
   }
 

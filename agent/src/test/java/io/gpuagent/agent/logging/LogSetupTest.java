@@ -34,7 +34,7 @@ class LogSetupTest {
 
   @Test
   void jsonLinesCarryTheEventsKeyValuePairsAsFields() {
-    LogSetup.apply("json", "info");
+    LogSetup.apply(LogFormat.JSON, LogLevel.INFO);
     Logger log = LoggerFactory.getLogger("test");
     log.atInfo()
         .setMessage("health changed")
@@ -55,7 +55,7 @@ class LogSetupTest {
 
   @Test
   void textLinesEndWithKeyValuePairs() {
-    LogSetup.apply("text", "info");
+    LogSetup.apply(LogFormat.TEXT, LogLevel.INFO);
     LoggerFactory.getLogger("test")
         .atWarn()
         .setMessage("gpu unreadable")
@@ -70,7 +70,7 @@ class LogSetupTest {
 
   @Test
   void aTextLineWithoutKeyValuePairsEndsWithTheMessage() {
-    LogSetup.apply("text", "info");
+    LogSetup.apply(LogFormat.TEXT, LogLevel.INFO);
     LoggerFactory.getLogger("test").atInfo().setMessage("nvml-shutdown").log();
 
     assertThat(captured.toString(StandardCharsets.UTF_8)).endsWith("] nvml-shutdown\n");
@@ -78,7 +78,7 @@ class LogSetupTest {
 
   @Test
   void debugIsDroppedAtInfo() {
-    LogSetup.apply("json", "info");
+    LogSetup.apply(LogFormat.JSON, LogLevel.INFO);
     LoggerFactory.getLogger("test").debug("not shown");
     assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
   }

@@ -1,5 +1,7 @@
 package io.gpuagent.bench.health;
 
+import io.gpuagent.agent.logging.LogFormat;
+import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.bench.AgentProcess;
 import io.gpuagent.bench.LoadAverage;
@@ -70,7 +72,7 @@ public final class ProbeCpuCost {
           AgentProcess.DEFAULT_JAR
               + " not found: run from the repository root after mvn -B -q install -DskipTests");
     }
-    LogSetup.apply("text", "warn");
+    LogSetup.apply(LogFormat.TEXT, LogLevel.WARN);
     List<String> prefix = probeCommandPrefix(List.of());
     System.out.printf(
         "probe CPU cost: child = %s; %d CPUs, load average %s%n",

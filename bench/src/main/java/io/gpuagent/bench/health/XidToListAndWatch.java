@@ -5,6 +5,8 @@ import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.config.HttpConfig;
+import io.gpuagent.agent.logging.LogFormat;
+import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.agent.logging.LogSetup;
 import io.gpuagent.bench.LoadAverage;
 import io.gpuagent.bench.deviceplugin.KubeletStub;
@@ -59,7 +61,7 @@ public final class XidToListAndWatch {
   public static void main(String[] args) throws Exception {
     int samples = BenchArguments.intAt(args, 0, "samples", DEFAULT_SAMPLES, 1, 100_000);
     int warmup = BenchArguments.intAt(args, 1, "warm-up rounds", DEFAULT_WARMUP, 0, 10_000);
-    LogSetup.apply("text", "warn");
+    LogSetup.apply(LogFormat.TEXT, LogLevel.WARN);
     System.out.printf(
         "XID -> ListAndWatch: agent in-process on %s, probe mode never, %d samples after %d"
             + " warm-up rounds; %d CPUs, load average %s%n",
