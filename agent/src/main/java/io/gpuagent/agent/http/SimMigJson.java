@@ -1,5 +1,6 @@
 package io.gpuagent.agent.http;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -42,8 +43,13 @@ final class SimMigJson {
             "unknown field '" + field + "' (known: instances, migEnabled)");
       }
     }
-    if (!(body.getValue("migEnabled") instanceof Boolean enabled)) {
+    Object migEnabled = body.getValue("migEnabled");
+    if (migEnabled == null) {
       throw new IllegalArgumentException("field 'migEnabled' is required: true or false");
+    }
+    if (!(migEnabled instanceof Boolean enabled)) {
+      throw new IllegalArgumentException(
+          "field 'migEnabled' must be true or false, not " + Json.encode(migEnabled));
     }
     Object instances = body.getValue("instances", new JsonArray());
     if (!(instances instanceof JsonArray list)) {

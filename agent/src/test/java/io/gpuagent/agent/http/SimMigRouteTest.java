@@ -100,6 +100,8 @@ class SimMigRouteTest {
               .doesNotContain("Exception");
         });
     assertThat(InventoryFingerprint.read(node)).isEqualTo(before);
+    assertThat(new JsonObject(put("2", "{\"migEnabled\": \"yes\"}").body()).getString("error"))
+        .isEqualTo("field 'migEnabled' must be true or false, not \"yes\"");
   }
 
   @Test
