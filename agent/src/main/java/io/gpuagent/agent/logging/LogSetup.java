@@ -76,5 +76,9 @@ public final class LogSetup {
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
     context.getLogger("io.grpc").setLevel(Level.WARN);
+    // A kubelet restart closes its ListAndWatch streams mid-write; grpc-netty logs each as a WARN
+    // with a 25-line stack trace ("Stream closed before write could take place"). The device
+    // plugin sees and handles the restart itself.
+    context.getLogger("io.grpc.netty.NettyServerHandler").setLevel(Level.ERROR);
   }
 }
