@@ -85,9 +85,12 @@ class AgentXidHealthTest {
 
     fixture.send("POST", "/api/v1/sim/faults", "{\"device\":3,\"fault\":\"xid\",\"xid\":79}");
 
-    Await.until(
-        "GPU 3 went unhealthy for the XID",
-        () -> gpu(3).getJsonObject("healthDetail").getJsonObject("xidCounts").containsKey("79"));
+    // The kubelet's list turns Unhealthy first (the XID is counted in the API a moment before),
+    // and stays so for at least the three probes recovery takes.
+    plugin.awaitList(
+        "GPU 3 unhealthy for the XID",
+        Duration.ofSeconds(10),
+        list -> "Unhealthy".equals(PluginClient.healthById(list).get(gpu3)));
     plugin.awaitList(
         "GPU 3 healthy again",
         Duration.ofSeconds(10),
