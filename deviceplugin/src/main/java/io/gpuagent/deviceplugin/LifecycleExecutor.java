@@ -1,10 +1,14 @@
 package io.gpuagent.deviceplugin;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 final class LifecycleExecutor extends ScheduledThreadPoolExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleExecutor.class);
+
+  /** How often a waiting caller looks whether the executor stopped without running its task. */
+  private static final Duration TERMINATION_CHECK = Duration.ofMillis(100);
 
   private final String threadName;
 
@@ -38,6 +45,8 @@ final class LifecycleExecutor extends ScheduledThreadPoolExecutor {
    * Runs {@code task} here and waits for it; its exception is the caller's to handle.
    *
    * @throws IllegalStateException when interrupted while waiting
+   * @throws java.util.concurrent.RejectedExecutionException when the executor is shut down, or
+   *     stopped before the task ran
    */
   <T> T call(Supplier<T> task) {
     if (onLifecycleThread()) {
@@ -53,7 +62,16 @@ final class LifecycleExecutor extends ScheduledThreadPoolExecutor {
           }
         });
     try {
-      return result.get();
+      while (true) {
+        try {
+          return result.get(TERMINATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // shutdownNow() drops queued tasks: once the thread is gone, this one never runs.
+          if (isTerminated() && !result.isDone()) {
+            throw new RejectedExecutionException("the device plugin stopped before the task ran");
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the device plugin", e);
