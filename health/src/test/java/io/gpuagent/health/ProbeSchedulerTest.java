@@ -198,6 +198,26 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void anExclusiveProcessGpuWithAProcessIsNotProbedEvenInAlwaysMode() {
+    start("h100x8", ProbeMode.ALWAYS, false);
+    // a pod's process the podresources poll has not attributed yet
+    String busy = sim.gpu(2).uuid();
+    sim.node.setComputeMode(busy, ComputeMode.EXCLUSIVE_PROCESS);
+    sim.node.inject(busy, new SimFault.Process(4242, 1L << 30, 50));
+    String shared = sim.gpu(3).uuid();
+    sim.node.inject(shared, new SimFault.Process(4343, 1L << 30, 50));
+
+    sim.health.startDueProbes();
+    Await.until("GPU 0 probed", () -> runner.get().finished() == 1);
+    sim.clock.advance(EIGHT_MINUTES);
+    sim.health.startDueProbes();
+    Await.until("the 7 other GPUs probed", () -> runner.get().finished() == 7);
+    Await.until("the busy GPU's look finished", () -> !sim.health.scheduler().busy());
+
+    assertThat(runner.get().devices()).doesNotContain(busy).contains(shared);
+  }
+
+  @Test
   void theProbeIntervalIsHonouredWhateverTheHealthInterval() {
     start("h100x8", ProbeMode.ALWAYS, false);
     Instant t0 = sim.clock.instant();
