@@ -152,13 +152,7 @@ final class InventoryWatcher implements NvmlEventListener, AutoCloseable {
         .map(
             current ->
                 !current.problems().isEmpty()
-                    || current.lostGpus().stream()
-                        .anyMatch(
-                            lost ->
-                                now.gpus().stream()
-                                    .anyMatch(
-                                        gpu ->
-                                            gpu.index() == lost.index() && gpu.uuid().isPresent())))
+                    || current.lostGpus().stream().anyMatch(lost -> now.answers(lost.index())))
         .orElse(false);
   }
 

@@ -37,6 +37,11 @@ public record InventoryFingerprint(List<GpuPrint> gpus) {
   /** A MIG device by the ids NVML gives it inside its GPU. */
   public record MigSlot(int gpuInstanceId, int computeInstanceId) {}
 
+  /** Whether the GPU at {@code index} answered when this fingerprint was taken. */
+  public boolean answers(int index) {
+    return gpus.stream().anyMatch(gpu -> gpu.index() == index && gpu.uuid().isPresent());
+  }
+
   /** The fingerprint an inventory was built from. */
   public static InventoryFingerprint of(Inventory inventory) {
     List<GpuPrint> prints = new ArrayList<>();

@@ -70,9 +70,12 @@ class InventoryFingerprintTest {
 
     assertThat(lost.gpus().get(3).uuid()).isEqualTo(Optional.empty());
     assertThat(lost).isNotEqualTo(before).isEqualTo(InventoryFingerprint.of(lostInventory));
+    assertThat(lost.answers(3)).isFalse();
+    assertThat(lost.answers(2)).isTrue();
 
     node.clearFaults(gpu3);
 
     assertThat(InventoryFingerprint.read(node)).isEqualTo(before);
+    assertThat(InventoryFingerprint.read(node).answers(3)).isTrue();
   }
 }
