@@ -259,22 +259,12 @@ final class ProbeScheduler implements AutoCloseable {
       }
       // In EXCLUSIVE_PROCESS mode our context would refuse a pod's (or fail for its): stay off a
       // device a pod holds, and off one with any process yet unattributed by podresources.
-      if (gpu.computeMode() == ComputeMode.EXCLUSIVE_PROCESS
-          && (heldByPod.test(target.uuid()) || !idle(target, gpu))) {
-        LOG.atDebug()
-            .setMessage("probe-skipped")
-            .addKeyValue("uuid", target.uuid())
-            .addKeyValue("reason", "exclusive-process-held-by-pod")
-            .log();
-        return false;
+      boolean exclusive = gpu.computeMode() == ComputeMode.EXCLUSIVE_PROCESS;
+      if (exclusive && heldByPod.test(target.uuid())) {
+        return skipped(target, "exclusive-process-held-by-pod");
       }
-      if (config.probeMode() == ProbeMode.IDLE_ONLY && !idle(target, gpu)) {
-        LOG.atDebug()
-            .setMessage("probe-skipped")
-            .addKeyValue("uuid", target.uuid())
-            .addKeyValue("reason", "busy")
-            .log();
-        return false;
+      if ((exclusive || config.probeMode() == ProbeMode.IDLE_ONLY) && !idle(target, gpu)) {
+        return skipped(target, "busy");
       }
       return true;
     } catch (NvmlException e) {
@@ -287,6 +277,15 @@ final class ProbeScheduler implements AutoCloseable {
           .log();
       return false;
     }
+  }
+
+  private static boolean skipped(ProbeTarget target, String reason) {
+    LOG.atDebug()
+        .setMessage("probe-skipped")
+        .addKeyValue("uuid", target.uuid())
+        .addKeyValue("reason", reason)
+        .log();
+    return false;
   }
 
   /** No compute process on the device (on a MIG device: none in its instance). */
