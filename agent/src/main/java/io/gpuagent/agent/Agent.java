@@ -3,8 +3,10 @@ package io.gpuagent.agent;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.agent.http.AccessControl;
+import io.gpuagent.agent.http.ConnectionGuard;
 import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
+import io.gpuagent.agent.http.HttpServerSetup;
 import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
@@ -14,7 +16,6 @@ import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private HttpServer server;
+  private ConnectionGuard connections;
+  private volatile boolean nvmlStarted;
 
   private Agent(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
     this.config = config;
@@ -88,6 +91,7 @@ public final class Agent implements AutoCloseable {
     try {
       agent.startHttp(simulator);
       nvml.init();
+      agent.nvmlStarted = true;
       LOG.atInfo()
           .setMessage("nvml-ready")
           .addKeyValue("driver", nvml.driverVersion())
@@ -111,42 +115,32 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startHttp(Optional<SimulatedNode> simulator) {
+    HttpConfig http = config.http();
     Router router =
         HttpApi.router(
             vertx,
             new DevicesView(config.nodeName(), inventory, services),
             ready::get,
-            AccessControl.from(config.http()));
+            AccessControl.from(http),
+            http.limits());
     services.exporter().ifPresent(exporter -> MetricsRoute.addTo(router, exporter));
     simulator.ifPresent(
         node -> new SimFaultRoutes(vertx, node, inventory, services::onGpuReset).addTo(router));
+    HttpServerOptions options = HttpServerSetup.options(vertx, http);
+    connections = new ConnectionGuard(vertx, http.limits());
     server =
         await(
             vertx
-                .createHttpServer(serverOptions(config.http()))
-                .requestHandler(router)
-                .listen(config.http().port()),
-            "start the HTTP server on " + config.http().host() + ":" + config.http().port());
+                .createHttpServer(options)
+                .connectionHandler(connections)
+                .requestHandler(connections.tracking(HttpApi.guarded(router, http.limits())))
+                .listen(http.port(), http.host()),
+            "listen on " + http.host() + " port " + http.port());
     LOG.atInfo()
         .setMessage("http-listening")
-        .addKeyValue("host", config.http().host())
+        .addKeyValue("host", http.host())
         .addKeyValue("port", server.actualPort())
         .log();
-  }
-
-  /** gzip when the client asks; HTTPS when a certificate is configured. */
-  private static HttpServerOptions serverOptions(HttpConfig http) {
-    HttpServerOptions options =
-        new HttpServerOptions().setHost(http.host()).setCompressionSupported(true);
-    if (http.tlsCertFile().isPresent() && http.tlsKeyFile().isPresent()) {
-      options
-          .setSsl(true)
-          .setKeyCertOptions(
-              new PemKeyCertOptions()
-                  .setCertPath(http.tlsCertFile().get().toString())
-                  .setKeyPath(http.tlsKeyFile().get().toString()));
-    }
-    return options;
   }
 
   public int port() {
@@ -176,12 +170,17 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.atWarn().setMessage("http-stop-failed").addKeyValue("error", e.getMessage()).log();
     }
+    if (connections != null) {
+      connections.close();
+    }
     services.close();
-    try {
-      nvml.shutdown();
-      LOG.atInfo().setMessage("nvml-shutdown").log();
-    } catch (RuntimeException e) {
-      LOG.atWarn().setMessage("nvml-shutdown-failed").addKeyValue("error", e.getMessage()).log();
+    if (nvmlStarted) {
+      try {
+        nvml.shutdown();
+        LOG.atInfo().setMessage("nvml-shutdown").log();
+      } catch (RuntimeException e) {
+        LOG.atWarn().setMessage("nvml-shutdown-failed").addKeyValue("error", e.getMessage()).log();
+      }
     }
     try {
       await(vertx.close(), "stop Vert.x");
@@ -202,7 +201,12 @@ public final class Agent implements AutoCloseable {
           .get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+          "could not "
+              + what
+              + ": "
+              + Optional.ofNullable(e.getCause().getMessage())
+                  .orElse(e.getCause().getClass().getSimpleName()),
+          e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "could not " + what + " within " + config.shutdownTimeout().toMillis() + "ms", e);

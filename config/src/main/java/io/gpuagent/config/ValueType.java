@@ -1,5 +1,6 @@
 package io.gpuagent.config;
 
+import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,9 @@ public sealed interface ValueType<T> {
         value = ((Number) raw).longValue();
       } else if (raw instanceof String s && s.trim().matches("-?\\d{1,18}")) {
         value = Long.parseLong(s.trim());
+      } else if (raw instanceof BigInteger
+          || raw instanceof String s && s.trim().matches("-?\\d+")) {
+        throw new IllegalArgumentException(range()); // too many digits for any range
       } else {
         throw new IllegalArgumentException("must be a whole number");
       }
@@ -88,6 +92,9 @@ public sealed interface ValueType<T> {
       if (raw instanceof Integer || raw instanceof Long) {
         return ((Number) raw).longValue();
       }
+      if (raw instanceof BigInteger) {
+        throw new IllegalArgumentException("is out of range for a 64-bit integer");
+      }
       if (raw instanceof String s && s.trim().matches("-?\\d+")) {
         try {
           return Long.parseLong(s.trim());
@@ -124,6 +131,10 @@ public sealed interface ValueType<T> {
     public void check(String value) {
       if (!allowEmpty && value.isBlank()) {
         throw new IllegalArgumentException("must not be empty");
+      }
+      if (value.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException(
+            "must not contain control characters (a newline, a tab)");
       }
     }
 
@@ -242,9 +253,16 @@ public sealed interface ValueType<T> {
     }
   }
 
-  /** A duration such as {@code 5s}, {@code 250ms}, {@code 1m}, at least {@code min}. */
+  /**
+   * A duration such as {@code 5s}, {@code 250ms}, {@code 1m}, at least {@code min} and at most
+   * {@link #MAX} (no setting of the agent needs more; larger values would overflow the clocks they
+   * are added to).
+   */
   record MinDuration(Duration min) implements ValueType<Duration> {
-    private static final Pattern FORMAT = Pattern.compile("(-?\\d{1,12})(ms|s|m|h)");
+    /** The longest duration any key takes: 7 days. */
+    public static final Duration MAX = Duration.ofDays(7);
+
+    private static final Pattern FORMAT = Pattern.compile("(-?\\d+)(ms|s|m|h)");
 
     @Override
     public Duration parse(Object raw) {
@@ -255,10 +273,14 @@ public sealed interface ValueType<T> {
       if (!m.matches()) {
         throw new IllegalArgumentException("must be a duration with a unit, e.g. 5s or 250ms");
       }
-      long amount = Long.parseLong(m.group(1));
-      if (amount < 0) {
+      if (m.group(1).startsWith("-")) {
         throw new IllegalArgumentException("must not be negative");
       }
+      // 13 digits of any unit are already far above MAX; longer numbers never reach Long.parseLong
+      if (m.group(1).replaceFirst("^0+(?=\\d)", "").length() > 12) {
+        throw new IllegalArgumentException("must be at most " + format(MAX));
+      }
+      long amount = Long.parseLong(m.group(1));
       Duration value =
           switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
@@ -274,6 +296,9 @@ public sealed interface ValueType<T> {
     public void check(Duration value) {
       if (value.compareTo(min) < 0) {
         throw new IllegalArgumentException("must be at least " + format(min));
+      }
+      if (value.compareTo(MAX) > 0) {
+        throw new IllegalArgumentException("must be at most " + format(MAX));
       }
     }
 

@@ -5,11 +5,13 @@ import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSchema;
 import io.gpuagent.config.ConfigValues;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,9 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
   /** Names the config file when no {@code --config} flag is given. */
   public static final String CONFIG_FILE_ENV = ConfigKey.ENV_PREFIX + "CONFIG";
+
+  /** Config files larger than this (1 MiB) are refused before they are parsed. */
+  public static final int MAX_FILE_BYTES = 1024 * 1024;
 
   private static final ConfigSchema SCHEMA = AgentConfig.SCHEMA;
 
@@ -75,12 +80,14 @@ public final class ConfigLoader {
     Object document;
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
-    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      document = new Yaml(new SafeConstructor(options)).load(reader);
+    options.setCodePointLimit(MAX_FILE_BYTES);
+    try {
+      String text = new String(readSmallFile(path), StandardCharsets.UTF_8);
+      document = new Yaml(new SafeConstructor(options)).load(text);
     } catch (NoSuchFileException e) {
       throw new ConfigException(path + ": config file not found");
     } catch (IOException e) {
-      throw new ConfigException(path + ": cannot read config file: " + e.getMessage());
+      throw new ConfigException(path + ": cannot read config file: " + reason(e));
     } catch (MarkedYAMLException e) {
       String problem = e.getProblem() == null ? e.getContext() : e.getProblem();
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
@@ -159,6 +166,41 @@ public final class ConfigLoader {
         "is neither a built-in profile ("
             + String.join(", ", new TreeSet<>(builtInProfiles))
             + ") nor a profile file");
+  }
+
+  /**
+   * The file's bytes, refused before it is opened when it is not a regular file (a FIFO would block
+   * the start forever, a device never ends) or larger than {@link #MAX_FILE_BYTES}.
+   */
+  static byte[] readSmallFile(Path path) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    if (!attributes.isRegularFile()) {
+      throw new ConfigException(
+          path + ": not a regular file (a directory, FIFO, socket or device cannot be read)");
+    }
+    if (attributes.size() > MAX_FILE_BYTES) {
+      throw new ConfigException(tooLarge(path));
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new ConfigException(tooLarge(path)); // it grew after the check
+      }
+      return bytes;
+    }
+  }
+
+  private static String tooLarge(Path path) {
+    return path + ": config file larger than " + MAX_FILE_BYTES / 1024 + " KiB";
+  }
+
+  /** An I/O failure in words, without the exception's class name. */
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "I/O error" : firstLine(message);
   }
 
   private static String firstLine(String message) {

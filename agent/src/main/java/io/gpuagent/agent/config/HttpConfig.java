@@ -17,6 +17,7 @@ import java.util.Optional;
 public record HttpConfig(
     String host,
     int port,
+    HttpLimits limits,
     Optional<Path> tlsCertFile,
     Optional<Path> tlsKeyFile,
     Optional<Path> bearerTokenFile,
@@ -38,7 +39,9 @@ public record HttpConfig(
           "host",
           new ValueType.Text(false),
           "0.0.0.0",
-          "Address the HTTP server binds to.");
+          "Address the HTTP server binds to, exactly: an IPv4 or IPv6 literal (`127.0.0.1`, `::1`;"
+              + " `0.0.0.0` every IPv4 address, `::` every address) or a host name that resolves"
+              + " (its first address). Anything else stops the agent.");
   public static final ConfigKey<Optional<Path>> TLS_CERT_FILE =
       optionalFile(
           "tls.certFile",
@@ -66,6 +69,12 @@ public record HttpConfig(
           List.of(
               PORT,
               HOST,
+              HttpLimits.MAX_CONNECTIONS,
+              HttpLimits.IDLE_TIMEOUT,
+              HttpLimits.REQUEST_HEADER_TIMEOUT,
+              HttpLimits.MAX_BODY_BYTES,
+              HttpLimits.MAX_HEADER_BYTES,
+              HttpLimits.MAX_REQUEST_LINE_BYTES,
               TLS_CERT_FILE,
               TLS_KEY_FILE,
               AUTH_BEARER_TOKEN_FILE,
@@ -95,9 +104,11 @@ public record HttpConfig(
         throw values.invalid(key, "is a file that cannot be read");
       }
     }
+    HttpHost.check(values, HOST);
     return new HttpConfig(
         values.get(HOST),
         values.get(PORT),
+        HttpLimits.from(values),
         values.get(TLS_CERT_FILE),
         values.get(TLS_KEY_FILE),
         values.get(AUTH_BEARER_TOKEN_FILE),

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,28 +24,32 @@ public final class AccessControl implements Handler<RoutingContext> {
   /** The kubelet's liveness and readiness probes carry no credentials. */
   private static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz");
 
-  private final List<byte[]> acceptedHeaders;
+  /** One accepted {@code Authorization} value: a scheme (any case) and its exact credentials. */
+  private record Accepted(String scheme, byte[] credentials) {}
+
+  private final List<Accepted> acceptedHeaders;
   private final String challenge;
 
-  private AccessControl(List<byte[]> acceptedHeaders, String challenge) {
+  private AccessControl(List<Accepted> acceptedHeaders, String challenge) {
     this.acceptedHeaders = acceptedHeaders;
     this.challenge = challenge;
   }
 
   /** The handler for the configured credentials; empty when no authentication is configured. */
   public static Optional<AccessControl> from(HttpConfig http) {
-    List<byte[]> accepted = new ArrayList<>();
+    List<Accepted> accepted = new ArrayList<>();
     http.bearerTokenFile()
         .ifPresent(
             file ->
                 accepted.add(
-                    bytes("Bearer " + secret(file, HttpConfig.AUTH_BEARER_TOKEN_FILE.path()))));
+                    new Accepted(
+                        "bearer", bytes(secret(file, HttpConfig.AUTH_BEARER_TOKEN_FILE.path())))));
     if (http.basicUsername().isPresent() && http.basicPasswordFile().isPresent()) {
       String pair =
           http.basicUsername().get()
               + ":"
               + secret(http.basicPasswordFile().get(), HttpConfig.AUTH_BASIC_PASSWORD_FILE.path());
-      accepted.add(bytes("Basic " + Base64.getEncoder().encodeToString(bytes(pair))));
+      accepted.add(new Accepted("basic", bytes(Base64.getEncoder().encodeToString(bytes(pair)))));
     }
     if (accepted.isEmpty()) {
       return Optional.empty();
@@ -67,14 +72,24 @@ public final class AccessControl implements Handler<RoutingContext> {
     HttpApi.error(ctx, 401, "authentication required");
   }
 
+  /**
+   * {@code Authorization: <scheme> <credentials>}; the scheme is case-insensitive (RFC 7235), the
+   * credentials are compared exactly, in constant time.
+   */
   private boolean authorized(String header) {
     if (header == null) {
       return false;
     }
-    byte[] given = bytes(header.trim());
+    String[] parts = header.trim().split("[ \\t]+", 2);
+    if (parts.length != 2) {
+      return false;
+    }
+    String scheme = parts[0].toLowerCase(Locale.ROOT);
+    byte[] given = bytes(parts[1].trim());
     boolean match = false;
-    for (byte[] accepted : acceptedHeaders) {
-      match |= MessageDigest.isEqual(given, accepted);
+    for (Accepted accepted : acceptedHeaders) {
+      match |=
+          MessageDigest.isEqual(given, accepted.credentials()) & scheme.equals(accepted.scheme());
     }
     return match;
   }

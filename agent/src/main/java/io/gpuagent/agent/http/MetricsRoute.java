@@ -14,8 +14,7 @@ public final class MetricsRoute {
   private MetricsRoute() {}
 
   public static void addTo(Router router, MetricsExporter exporter) {
-    router
-        .get("/metrics")
+    HttpApi.get(router, "/metrics")
         .handler(
             ctx -> {
               RenderedMetrics metrics = exporter.render(ctx.request().getHeader("Accept"));

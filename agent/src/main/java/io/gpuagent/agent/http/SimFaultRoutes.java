@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -43,9 +42,7 @@ public final class SimFaultRoutes {
   }
 
   public void addTo(Router router) {
-    router.post("/api/v1/sim/*").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
-    router.put("/api/v1/sim/*").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
-    router.get("/api/v1/sim/faults").handler(ctx -> HttpApi.json(ctx, 200, faults()));
+    HttpApi.get(router, "/api/v1/sim/faults").handler(ctx -> HttpApi.json(ctx, 200, faults()));
     router.post("/api/v1/sim/faults").handler(this::inject);
     router.delete("/api/v1/sim/faults/:device").handler(this::clear);
     router.post("/api/v1/sim/gpus/:device/reset").handler(this::reset);
