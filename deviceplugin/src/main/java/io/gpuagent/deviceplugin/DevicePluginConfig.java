@@ -5,6 +5,7 @@ import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  *     /run/nvidia/driver} with the GPU operator): device nodes are under {@code <driverRoot>/dev}
  *     when that exists
  * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
+ * @param lockWait how long a second agent waits for the directory's lock before it gives up
  */
 public record DevicePluginConfig(
     Path pluginDir,
@@ -40,7 +42,8 @@ public record DevicePluginConfig(
     String resourcePrefix,
     Map<String, String> resourceRenames,
     Path driverRoot,
-    Path migMinorsFile) {
+    Path migMinorsFile,
+    Duration lockWait) {
 
   public static final String PREFIX = "devicePlugin";
 
@@ -143,6 +146,17 @@ public record DevicePluginConfig(
           "Where the driver's files are on the host (e.g. `/run/nvidia/driver` with the GPU"
               + " operator); device specs use `<driverRoot>/dev` when it exists.");
 
+  public static final ConfigKey<Duration> LOCK_WAIT =
+      ConfigKey.of(
+          PREFIX,
+          "lockWait",
+          new ValueType.MinDuration(Duration.ZERO),
+          Duration.ofSeconds(60),
+          "One agent per directory: the agent locks `gpu-agent.lock` there before it touches a"
+              + " socket. Another agent holding it (a rolling update with `maxSurge`) is waited for"
+              + " this long, with one log line, then this agent exits 1; it never removes the"
+              + " other's sockets.");
+
   public static final ConfigSection SECTION =
       new ConfigSection(
           PREFIX,
@@ -157,7 +171,8 @@ public record DevicePluginConfig(
               PRE_START_REQUIRED,
               RESOURCE_PREFIX,
               RESOURCE_RENAMES,
-              DRIVER_ROOT));
+              DRIVER_ROOT,
+              LOCK_WAIT));
 
   /** Not a key: where the NVIDIA driver always publishes it. */
   public static final Path DEFAULT_MIG_MINORS_FILE = Path.of("/proc/driver/nvidia-caps/mig-minors");
@@ -172,6 +187,7 @@ public record DevicePluginConfig(
     resourceRenames = Map.copyOf(RESOURCE_RENAMES.check(resourceRenames));
     DRIVER_ROOT.check(driverRoot);
     Objects.requireNonNull(migMinorsFile, "migMinorsFile");
+    LOCK_WAIT.check(lockWait);
   }
 
   /** The configured plugin; every key nobody set at its default. */
@@ -186,7 +202,8 @@ public record DevicePluginConfig(
         values.get(RESOURCE_PREFIX),
         values.get(RESOURCE_RENAMES),
         values.get(DRIVER_ROOT),
-        DEFAULT_MIG_MINORS_FILE);
+        DEFAULT_MIG_MINORS_FILE,
+        values.get(LOCK_WAIT));
   }
 
   /** NVIDIA's defaults: no MIG strategy, envvar, no device specs, nvidia.com. */
@@ -215,7 +232,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
@@ -229,7 +247,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
@@ -243,7 +262,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
@@ -257,7 +277,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        minorsFile);
+        minorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
@@ -271,7 +292,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
@@ -285,7 +307,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
@@ -299,7 +322,23 @@ public record DevicePluginConfig(
         prefix,
         renames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
+  }
+
+  public DevicePluginConfig withLockWait(Duration wait) {
+    return new DevicePluginConfig(
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        driverRoot,
+        migMinorsFile,
+        wait);
   }
 
   public DevicePluginConfig withDriverRoot(Path root) {
@@ -313,6 +352,7 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         root,
-        migMinorsFile);
+        migMinorsFile,
+        lockWait);
   }
 }

@@ -64,6 +64,7 @@ public final class DevicePluginService implements AutoCloseable {
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
   private PluginDirectoryWatcher watcher;
+  private PluginDirLock dirLock;
   private boolean started;
   private volatile boolean closed;
 
@@ -92,14 +93,35 @@ public final class DevicePluginService implements AutoCloseable {
    * @throws IllegalStateException when started twice, or without epoll (not Linux x86_64)
    * @throws UncheckedIOException when the directory or a socket cannot be made
    */
-  public synchronized void start(Inventory inventory) {
+  public void start(Inventory inventory) {
     Objects.requireNonNull(inventory, "inventory");
-    if (started || closed) {
-      throw new IllegalStateException("the device plugin service can be started only once");
+    synchronized (this) {
+      if (started || closed) {
+        throw new IllegalStateException("the device plugin service can be started only once");
+      }
+      started = true;
     }
-    started = true;
+    PluginDirLock lock;
     try {
       Files.createDirectories(config.pluginDir());
+      // before any socket is touched: a second agent must never remove a live one
+      lock = PluginDirLock.acquire(config.pluginDir(), config.lockWait(), () -> closed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "device plugin directory " + config.pluginDir() + ": " + e.getMessage(), e);
+    }
+    synchronized (this) {
+      dirLock = lock;
+      if (closed) {
+        lock.close();
+        throw new IllegalStateException("the device plugin service was closed while starting");
+      }
+      startLocked(inventory);
+    }
+  }
+
+  private void startLocked(Inventory inventory) {
+    try {
       PluginEndpoints.removeStale(config.pluginDir());
       sockets = new DomainSockets("deviceplugin-io", 2);
       lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
@@ -197,6 +219,9 @@ public final class DevicePluginService implements AutoCloseable {
     if (sockets != null) {
       sockets.close();
     }
+    if (dirLock != null) {
+      dirLock.close(); // after our sockets are gone
+    }
   }
 
   private Void rebuildNow(Inventory inventory) {
@@ -233,6 +258,7 @@ public final class DevicePluginService implements AutoCloseable {
     if (closed || plan == null) {
       return;
     }
+    dirLock.reassert();
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     boolean kubeletChanged = !kubelet.equals(lastKubelet);
     lastKubelet = kubelet;

@@ -3,6 +3,7 @@ package io.gpuagent.agent.http;
 import io.gpuagent.nvml.sim.ActiveFault;
 import io.gpuagent.nvml.sim.SimFault;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,18 @@ final class SimFaultJson {
           Map.entry("unprivileged", Set.of()),
           Map.entry("no-all-links-scope", Set.of()));
 
+  /** XIDs are small codes; NVML's event data is wider, the catalogue ends far below this. */
+  static final int MAX_XID = 65_535;
+
+  /** Linux's largest pid_max. */
+  static final int MAX_PID = 4_194_304;
+
+  /** Error or mismatch counts per injection. */
+  static final long MAX_COUNT = 1_000_000_000L;
+
+  /** 1 PiB: more than any GPU has. */
+  static final long MAX_MEMORY_BYTES = 1L << 50;
+
   /** A parsed request: the device as the user named it, and the fault. */
   record Request(Object device, SimFault fault) {}
 
@@ -68,25 +81,33 @@ final class SimFaultJson {
     }
     SimFault fault =
         switch (kind) {
-          case "xid" -> new SimFault.Xid(requiredInt(body, "xid"));
+          case "xid" -> new SimFault.Xid(requiredInt(body, "xid", 1, MAX_XID));
           case "ecc" ->
               new SimFault.EccErrors(
-                  optionalLong(body, "corrected"), optionalLong(body, "uncorrected"));
+                  optionalLong(body, "corrected", MAX_COUNT),
+                  optionalLong(body, "uncorrected", MAX_COUNT));
           case "row-remap-pending" -> new SimFault.RowRemapPending();
           case "row-remap-failure" -> new SimFault.RowRemapFailure();
           case "lost" -> new SimFault.Lost();
-          case "latency" -> new SimFault.Latency(Duration.ofMillis(requiredLong(body, "delayMs")));
+          case "latency" ->
+              new SimFault.Latency(
+                  Duration.ofMillis(
+                      requiredLong(body, "delayMs", 1, SimFault.Latency.MAX.toMillis())));
           case "process" ->
               new SimFault.Process(
-                  requiredInt(body, "pid"),
-                  requiredLong(body, "usedMemoryBytes"),
-                  body.containsKey("smPercent") ? requiredInt(body, "smPercent") : 100);
+                  requiredInt(body, "pid", 1, MAX_PID),
+                  requiredLong(body, "usedMemoryBytes", 0, MAX_MEMORY_BYTES),
+                  body.containsKey("smPercent") ? requiredInt(body, "smPercent", 0, 100) : 100);
           case "bad-memory" ->
               new SimFault.BadMemory(
-                  body.containsKey("mismatches") ? requiredLong(body, "mismatches") : 1);
+                  body.containsKey("mismatches")
+                      ? requiredLong(body, "mismatches", 1, MAX_COUNT)
+                      : 1);
           case "hung-kernel" -> new SimFault.HungKernel();
           case "slow-kernel" ->
-              new SimFault.SlowKernel(Duration.ofMillis(requiredLong(body, "delayMs")));
+              new SimFault.SlowKernel(
+                  Duration.ofMillis(
+                      requiredLong(body, "delayMs", 1, SimFault.SlowKernel.MAX.toMillis())));
           case "unprivileged" -> new SimFault.Unprivileged();
           case "no-all-links-scope" -> new SimFault.NoAllLinksScope();
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
@@ -105,24 +126,37 @@ final class SimFaultJson {
     return new JsonObject().put("fault", fault.kind()).mergeIn(new JsonObject(fault.parameters()));
   }
 
-  private static int requiredInt(JsonObject body, String field) {
-    long value = requiredLong(body, field);
-    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("field '" + field + "' is out of range: " + value);
-    }
-    return (int) value;
+  private static int requiredInt(JsonObject body, String field, int min, int max) {
+    return (int) requiredLong(body, field, min, max);
   }
 
-  private static long requiredLong(JsonObject body, String field) {
-    if (!(body.getValue(field) instanceof Number number)
-        || number instanceof Double
-        || number instanceof Float) {
+  /**
+   * A whole JSON number in {@code [min, max]}. Numbers beyond 64 bits arrive as {@link BigInteger}
+   * and are refused, never wrapped (2^64+79 is not 79).
+   */
+  private static long requiredLong(JsonObject body, String field, long min, long max) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw new IllegalArgumentException("field '" + field + "' is required");
+    }
+    if (!(value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger)) {
       throw new IllegalArgumentException("field '" + field + "' must be a whole number");
+    }
+    BigInteger number =
+        value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
+    if (number.compareTo(BigInteger.valueOf(min)) < 0
+        || number.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw new IllegalArgumentException(
+          "field '" + field + "' must be between " + min + " and " + max);
     }
     return number.longValue();
   }
 
-  private static long optionalLong(JsonObject body, String field) {
-    return body.containsKey(field) ? requiredLong(body, field) : 0;
+  private static long optionalLong(JsonObject body, String field, long max) {
+    return body.containsKey(field) ? requiredLong(body, field, 0, max) : 0;
   }
 }

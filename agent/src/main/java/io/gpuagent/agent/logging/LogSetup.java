@@ -3,20 +3,20 @@ package io.gpuagent.agent.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Points all logging at stderr, one line per event, as text or JSON. */
 public final class LogSetup {
   private static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg%replace( %kvp){'^ $',"
-          + " ''}%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg%safeKvp%n";
 
   private LogSetup() {}
 
@@ -37,10 +37,18 @@ public final class LogSetup {
     return json;
   }
 
-  /** {@code time level logger [thread] message key=value…}. */
-  private static Encoder<ILoggingEvent> textEncoder() {
-    PatternLayoutEncoder text = new PatternLayoutEncoder();
-    text.setPattern(TEXT_PATTERN);
+  /**
+   * {@code time level logger [thread] message key="value"…}, values escaped ({@link
+   * EscapedKeyValues}).
+   */
+  private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+    PatternLayout layout = new PatternLayout();
+    layout.getInstanceConverterMap().put("safeKvp", EscapedKeyValues::new);
+    layout.setPattern(TEXT_PATTERN);
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> text = new LayoutWrappingEncoder<>();
+    text.setLayout(layout);
     return text;
   }
 
@@ -59,7 +67,7 @@ public final class LogSetup {
     Encoder<ILoggingEvent> encoder =
         switch (format) {
           case JSON -> jsonEncoder();
-          case TEXT -> textEncoder();
+          case TEXT -> textEncoder(context);
         };
     encoder.setContext(context);
     encoder.start();

@@ -77,6 +77,36 @@ class LogSetupTest {
   }
 
   @Test
+  void aNewlineInATextValueCannotForgeALine() {
+    LogSetup.apply(LogFormat.TEXT, LogLevel.INFO);
+    LoggerFactory.getLogger("test")
+        .atInfo()
+        .setMessage("agent-ready")
+        .addKeyValue("node", "n1\n2026-01-01T00:00:00Z ERROR Agent [main] forged \"x\"\\")
+        .log();
+
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertThat(out.lines()).hasSize(1);
+    assertThat(out)
+        .contains("node=\"n1\\n2026-01-01T00:00:00Z ERROR Agent [main] forged \\\"x\\\"\\\\\"");
+  }
+
+  @Test
+  void aNewlineInAJsonValueStaysInsideItsString() {
+    LogSetup.apply(LogFormat.JSON, LogLevel.INFO);
+    LoggerFactory.getLogger("test")
+        .atInfo()
+        .setMessage("agent-ready")
+        .addKeyValue("node", "n1\n{\"level\":\"ERROR\"}")
+        .log();
+
+    String out = captured.toString(StandardCharsets.UTF_8).strip();
+    assertThat(out.lines()).hasSize(1);
+    assertThat(new JsonObject(out).getJsonArray("kvpList").getJsonObject(0).getString("node"))
+        .isEqualTo("n1\n{\"level\":\"ERROR\"}");
+  }
+
+  @Test
   void debugIsDroppedAtInfo() {
     LogSetup.apply(LogFormat.JSON, LogLevel.INFO);
     LoggerFactory.getLogger("test").debug("not shown");

@@ -26,6 +26,12 @@ final class SimFaults {
   }
 
   void inject(SimDeviceRef target, SimFault fault) {
+    if (active.size() >= SimulatedNode.MAX_ACTIVE_FAULTS) {
+      throw new IllegalArgumentException(
+          "at most "
+              + SimulatedNode.MAX_ACTIVE_FAULTS
+              + " faults can be active at once; clear some first");
+    }
     apply(target, fault);
     active.add(new ActiveFault(target.uuid(), fault, node.instant()));
   }

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,12 @@ final class SimProfileLoader {
       Pattern.compile(
           "(?:([0-9a-fA-F]{4}|[0-9a-fA-F]{8}):)([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
 
+  /** Linux's MAX_NUMNODES is at most 1024. */
+  static final int MAX_NUMA_NODE = 1023;
+
+  /** Profile files larger than this (1 MiB) are refused before they are parsed. */
+  static final int MAX_FILE_BYTES = 1024 * 1024;
+
   private final GpuModelCatalog models;
 
   SimProfileLoader(GpuModelCatalog models) {
@@ -49,14 +57,38 @@ final class SimProfileLoader {
               + " and not a .yaml, .yml or .json file");
     }
     Path path = Path.of(nameOrPath);
-    String text;
-    try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SimProfileException("profile " + nameOrPath + ": cannot read the file: " + e, e);
-    }
+    String text = readSmall(nameOrPath, path);
     String fileName = path.getFileName().toString();
     return parse("profile " + nameOrPath, fileName.substring(0, fileName.lastIndexOf('.')), text);
+  }
+
+  /**
+   * A profile file's text; refused without opening it when it is not a regular file (a FIFO would
+   * block) or larger than {@link #MAX_FILE_BYTES}.
+   */
+  private static String readSmall(String name, Path path) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      if (!attributes.isRegularFile()) {
+        throw new SimProfileException("profile " + name + ": not a regular file");
+      }
+      if (attributes.size() > MAX_FILE_BYTES) {
+        throw new SimProfileException(
+            "profile " + name + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB");
+      }
+      try (InputStream in = Files.newInputStream(path)) {
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+          throw new SimProfileException(
+              "profile " + name + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+      }
+    } catch (NoSuchFileException e) {
+      throw new SimProfileException("profile " + name + ": file not found", e);
+    } catch (IOException e) {
+      throw new SimProfileException("profile " + name + ": cannot read the file", e);
+    }
   }
 
   SimProfile parse(String source, String defaultName, String text) {
@@ -64,10 +96,16 @@ final class SimProfileLoader {
     String name = yaml.optString("name").orElse(defaultName);
     String driver = yaml.optString("driverVersion").orElse("550.54.15");
     int cuda = yaml.optInteger("cudaDriverVersion").orElse(12040);
+    if (cuda < 1000 || cuda > 99_990) {
+      throw yaml.error("cudaDriverVersion", "must be 1000..99990 (e.g. 12040), got " + cuda);
+    }
     Optional<YamlMap> nvlink = yaml.optMap("nvlink");
     SimProfile.NvLinkFabric fabric =
         nvlink.map(SimProfileLoader::fabric).orElse(SimProfile.NvLinkFabric.NONE);
     int switches = nvlink.flatMap(n -> n.optInteger("switches")).orElse(4);
+    if (switches < 0 || switches > 64) {
+      throw nvlink.get().error("switches", "must be 0..64, got " + switches);
+    }
     nvlink.ifPresent(YamlMap::done);
     List<SimProfile.GpuSpec> gpus = new ArrayList<>();
     List<YamlMap> gpuMaps = yaml.mapList("gpus");
@@ -119,8 +157,8 @@ final class SimProfileLoader {
     }
     String busId = busId(gpu);
     int numaNode = gpu.integer("numaNode");
-    if (numaNode < 0) {
-      throw gpu.error("numaNode", "must be 0 or more, got " + numaNode);
+    if (numaNode < 0 || numaNode > MAX_NUMA_NODE) {
+      throw gpu.error("numaNode", "must be 0.." + MAX_NUMA_NODE + ", got " + numaNode);
     }
     String hostBridge = gpu.optString("hostBridge").orElse("numa" + numaNode);
     List<String> switches = gpu.stringList("pcieSwitches");

@@ -70,8 +70,12 @@ public final class SimulatedNode implements Nvml {
 
   // ---- faults: the simulator's control surface ------------------------------------------------
 
+  /** How many faults (processes included) may be active at once on one node. */
+  public static final int MAX_ACTIVE_FAULTS = 256;
+
   /**
-   * Injects a fault or starts a process on a GPU or MIG device.
+   * Injects a fault or starts a process on a GPU or MIG device; refused once {@link
+   * #MAX_ACTIVE_FAULTS} are active.
    *
    * @throws IllegalArgumentException for an unknown UUID or a fault that does not apply there
    */

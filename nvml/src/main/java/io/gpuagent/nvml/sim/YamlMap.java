@@ -1,5 +1,6 @@
 package io.gpuagent.nvml.sim;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,7 +64,7 @@ final class YamlMap {
   }
 
   Optional<Integer> optInteger(String key) {
-    return optLong(key).map(v -> Math.toIntExact(v));
+    return optLong(key).map(v -> toInt(key, v));
   }
 
   long longValue(String key) {
@@ -78,8 +79,9 @@ final class YamlMap {
     return optNumber(key).orElseThrow(() -> missing(key));
   }
 
+  /** A finite number: {@code .nan} and {@code .inf} are refused. */
   Optional<Double> optNumber(String key) {
-    return raw(key).map(v -> as(key, v, Number.class, "a number").doubleValue());
+    return raw(key).map(v -> finite(key, as(key, v, Number.class, "a number").doubleValue()));
   }
 
   Optional<Boolean> optBoolean(String key) {
@@ -90,7 +92,11 @@ final class YamlMap {
   int hex(String key) {
     String text = string(key);
     try {
-      return (int) Long.parseLong(text.replaceFirst("^0[xX]", ""), 16);
+      String digits = text.replaceFirst("^0[xX]", "");
+      if (digits.length() > 8) {
+        throw new NumberFormatException("more than 32 bits");
+      }
+      return (int) Long.parseLong(digits, 16);
     } catch (NumberFormatException e) {
       throw error(key, "expected a hexadecimal id like \"0x233010DE\", got '" + text + "'");
     }
@@ -137,7 +143,7 @@ final class YamlMap {
 
   List<Integer> intList(String key) {
     return optList(key).orElseThrow(() -> missing(key)).stream()
-        .map(v -> Math.toIntExact(whole(key, as(key, v, Number.class, "a list of whole numbers"))))
+        .map(v -> toInt(key, whole(key, as(key, v, Number.class, "a list of whole numbers"))))
         .toList();
   }
 
@@ -161,11 +167,29 @@ final class YamlMap {
     return Optional.ofNullable(values.get(key));
   }
 
+  /** A whole number that fits 64 bits; YAML gives larger ones as BigInteger, never wrapped. */
   private long whole(String key, Number number) {
     if (number instanceof Double || number instanceof Float) {
       throw error(key, "expected a whole number, got " + number);
     }
+    if (number instanceof BigInteger) {
+      throw error(key, "out of range: " + number);
+    }
     return number.longValue();
+  }
+
+  private int toInt(String key, long value) {
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw error(key, "out of range: " + value);
+    }
+    return (int) value;
+  }
+
+  private double finite(String key, double value) {
+    if (!Double.isFinite(value)) {
+      throw error(key, "expected a finite number, got " + value);
+    }
+    return value;
   }
 
   private <T> T as(String key, Object value, Class<T> type, String expected) {
