@@ -21,12 +21,32 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   private final List<ILoggingEvent> events = new ArrayList<>(); // guarded by this
 
   public LogCapture(Class<?> source) {
-    logger = (Logger) LoggerFactory.getLogger(source);
+    this((Logger) LoggerFactory.getLogger(source), Level.DEBUG);
+  }
+
+  private LogCapture(Logger logger, Level level) {
+    this.logger = logger;
     previousLevel = logger.getLevel();
-    logger.setLevel(Level.DEBUG);
+    logger.setLevel(level);
     logger.setAdditive(false); // keep the expected warnings out of the build output
     start();
     logger.addAppender(this);
+  }
+
+  /**
+   * Everything every logger writes at {@code level} and above while open, as the agent's own log
+   * would show it (loggers with a level of their own keep it).
+   */
+  public static LogCapture everything(Level level) {
+    return new LogCapture((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME), level);
+  }
+
+  /** The events at {@code level} or above, each as {@link #line}. */
+  public synchronized List<String> messagesAtOrAbove(Level level) {
+    return events.stream()
+        .filter(event -> event.getLevel().isGreaterOrEqual(level))
+        .map(LogCapture::line)
+        .toList();
   }
 
   @Override
