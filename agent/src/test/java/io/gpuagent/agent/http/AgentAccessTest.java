@@ -1,12 +1,15 @@
 package io.gpuagent.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.TestConfigs;
 import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.config.ConfigException;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +74,66 @@ class AgentAccessTest {
     assertThat(get(http, "http", "/readyz", null).statusCode()).isEqualTo(200);
     assertThat(get(http, "http", "/api/v1/devices", null).headers().firstValue("WWW-Authenticate"))
         .contains("Bearer realm=\"gpu-agent\"");
+  }
+
+  @Test
+  void authSchemesAreCaseInsensitiveButCredentialsAreNot() throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cret\n");
+    start(Map.of("GPU_AGENT_HTTP_AUTH_BEARER_TOKEN_FILE", token.toString()));
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertThat(get(http, "http", "/api/v1/devices", "bearer s3cret").statusCode()).isEqualTo(200);
+    assertThat(get(http, "http", "/api/v1/devices", "BEARER  s3cret").statusCode()).isEqualTo(200);
+    assertThat(get(http, "http", "/api/v1/devices", "Bearer S3CRET").statusCode()).isEqualTo(401);
+    assertThat(get(http, "http", "/api/v1/devices", "Basic s3cret").statusCode()).isEqualTo(401);
+    assertThat(get(http, "http", "/api/v1/devices", "Bearers3cret").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void tlsOffersOnlyForwardSecretAeadSuitesOnTls12AndUp() throws Exception {
+    start(
+        Map.of(
+            "GPU_AGENT_HTTP_TLS_CERT_FILE", resource("tls/test-cert.pem"),
+            "GPU_AGENT_HTTP_TLS_KEY_FILE", resource("tls/test-key.pem")));
+
+    assertThat(handshake("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).isTrue();
+    assertThat(handshake("TLSv1.3", "TLS_AES_128_GCM_SHA256")).isTrue();
+    assertThat(handshake("TLSv1.2", "TLS_RSA_WITH_AES_128_GCM_SHA256")).isFalse();
+    assertThat(handshake("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")).isFalse();
+    assertThat(handshake("TLSv1.1", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")).isFalse();
+  }
+
+  @Test
+  void aKeyThatIsNotAPemKeyIsAConfigErrorNamingBothKeys() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+
+    assertThatThrownBy(
+            () ->
+                start(
+                    Map.of(
+                        "GPU_AGENT_HTTP_TLS_CERT_FILE", resource("tls/test-cert.pem"),
+                        "GPU_AGENT_HTTP_TLS_KEY_FILE", key.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'http.tls.keyFile'")
+        .hasMessageNotContaining("Exception");
+  }
+
+  /** Whether a handshake with only this protocol and suite succeeds. */
+  private boolean handshake(String protocol, String suite) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", agent.port())) {
+      socket.setSoTimeout(5000);
+      socket.setEnabledProtocols(new String[] {protocol});
+      socket.setEnabledCipherSuites(new String[] {suite});
+      socket.startHandshake();
+      return true;
+    } catch (IOException | IllegalArgumentException refused) {
+      return false;
+    }
   }
 
   @Test
