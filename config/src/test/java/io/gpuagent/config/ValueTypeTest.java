@@ -57,6 +57,18 @@ class ValueTypeTest {
     assertThatThrownBy(() -> duration.parse("-5s")).hasMessage("must not be negative");
     assertThatThrownBy(() -> duration.parse("10ms")).hasMessage("must be at least 100ms");
     assertThatThrownBy(() -> duration.parse("5")).hasMessageStartingWith("must be a duration");
+    assertThat(duration.parse("168h")).isEqualTo(Duration.ofDays(7));
+    assertThatThrownBy(() -> duration.parse("169h")).hasMessage("must be at most 168h");
+    assertThatThrownBy(() -> duration.parse("9999999999999999h"))
+        .hasMessage("must be at most 168h");
+    assertThatThrownBy(() -> duration.parse("99999999999999999999999ms"))
+        .hasMessage("must be at most 168h");
+  }
+
+  @Test
+  void textRefusesControlCharacters() {
+    assertThatThrownBy(() -> new ValueType.Text(false).parse("node\nforged"))
+        .hasMessageStartingWith("must not contain control characters");
   }
 
   @Test
@@ -86,8 +98,12 @@ class ValueTypeTest {
 
     assertThat(port.parse(" 80 ")).isEqualTo(80);
     assertThatThrownBy(() -> port.parse("70000")).hasMessage("must be between 0 and 65535");
+    // too many digits for a long: out of range, never wrapped or "not a number"
     assertThatThrownBy(() -> port.parse("99999999999999999999"))
-        .hasMessage("must be a whole number");
+        .hasMessage("must be between 0 and 65535");
+    assertThatThrownBy(() -> port.parse(new java.math.BigInteger("18446744073709551696")))
+        .hasMessage("must be between 0 and 65535");
+    assertThatThrownBy(() -> port.parse(80.5)).hasMessage("must be a whole number");
     assertThat(new ValueType.IntList(1, 10).parse("1, 2")).containsExactly(1, 2);
   }
 }

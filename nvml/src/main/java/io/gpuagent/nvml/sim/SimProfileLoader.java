@@ -85,7 +85,7 @@ final class SimProfileLoader {
         return new String(bytes, StandardCharsets.UTF_8);
       }
     } catch (NoSuchFileException e) {
-      throw new SimProfileException("profile " + name + ": file not found", e);
+      throw new SimProfileException("profile " + name + ": cannot read the file (not found)", e);
     } catch (IOException e) {
       throw new SimProfileException("profile " + name + ": cannot read the file", e);
     }
