@@ -31,7 +31,7 @@ class PluginDirLockTest {
         LogCapture log = new LogCapture(PluginDirLock.class)) {
       fixture.start(DevicePluginConfig.defaults());
       PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
-      String device = plugin.awaitFirstList().getDevices(0).getId();
+      String device = plugin.awaitFirstList().getDevices(0).getID();
       Path socket = fixture.dir.resolve(GPU_SOCKET);
       Object before = inode(socket);
       DevicePluginService second =
