@@ -4,6 +4,7 @@ import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
+import io.gpuagent.deviceplugin.sharing.SharingConfig;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  *     /run/nvidia/driver} with the GPU operator): device nodes are under {@code <driverRoot>/dev}
  *     when that exists
  * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
+ * @param sharing which GPUs are shared and how (the keys under {@code sharing.})
  */
 public record DevicePluginConfig(
     Path pluginDir,
@@ -40,7 +42,8 @@ public record DevicePluginConfig(
     String resourcePrefix,
     Map<String, String> resourceRenames,
     Path driverRoot,
-    Path migMinorsFile) {
+    Path migMinorsFile,
+    SharingConfig sharing) {
 
   public static final String PREFIX = "devicePlugin";
 
@@ -172,6 +175,7 @@ public record DevicePluginConfig(
     resourceRenames = Map.copyOf(RESOURCE_RENAMES.check(resourceRenames));
     DRIVER_ROOT.check(driverRoot);
     Objects.requireNonNull(migMinorsFile, "migMinorsFile");
+    Objects.requireNonNull(sharing, "sharing");
   }
 
   /** The configured plugin; every key nobody set at its default. */
@@ -186,7 +190,8 @@ public record DevicePluginConfig(
         values.get(RESOURCE_PREFIX),
         values.get(RESOURCE_RENAMES),
         values.get(DRIVER_ROOT),
-        DEFAULT_MIG_MINORS_FILE);
+        DEFAULT_MIG_MINORS_FILE,
+        SharingConfig.from(values));
   }
 
   /** NVIDIA's defaults: no MIG strategy, envvar, no device specs, nvidia.com. */
@@ -215,7 +220,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
@@ -229,7 +235,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
@@ -243,7 +250,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
@@ -257,7 +265,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        minorsFile);
+        minorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
@@ -271,7 +280,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
@@ -285,7 +295,8 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
@@ -299,7 +310,8 @@ public record DevicePluginConfig(
         prefix,
         renames,
         driverRoot,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
   }
 
   public DevicePluginConfig withDriverRoot(Path root) {
@@ -313,6 +325,22 @@ public record DevicePluginConfig(
         resourcePrefix,
         resourceRenames,
         root,
-        migMinorsFile);
+        migMinorsFile,
+        sharing);
+  }
+
+  public DevicePluginConfig withSharing(SharingConfig shared) {
+    return new DevicePluginConfig(
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        driverRoot,
+        migMinorsFile,
+        shared);
   }
 }

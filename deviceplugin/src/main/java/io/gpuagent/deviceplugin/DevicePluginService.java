@@ -1,6 +1,9 @@
 package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
+import io.gpuagent.deviceplugin.sharing.SharingMode;
+import io.gpuagent.deviceplugin.sharing.SliceAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,6 +172,15 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
+   * The GPU and MIG devices the current plan shares, by UUID; empty before {@link #start} and when
+   * nothing is shared. Safe from any thread.
+   */
+  public Map<String, SharedDevice> sharedDevices() {
+    ResourcePlan current = plan;
+    return current == null ? Map.of() : current.shared();
+  }
+
+  /**
    * Why something is not advertised, one line each (e.g. a node that breaks the {@code single} MIG
    * strategy); empty when all is well.
    */
@@ -209,11 +222,7 @@ public final class DevicePluginService implements AutoCloseable {
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     lastKubelet = kubelet;
     List<ResourceSnapshot> snapshots =
-        next.resources().stream()
-            .map(
-                resource ->
-                    ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities()))
-            .toList();
+        next.resources().stream().map(resource -> snapshot(next, resource)).toList();
     try {
       endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {
@@ -224,6 +233,28 @@ public final class DevicePluginService implements AutoCloseable {
       reportProblems(next);
     }
     return null;
+  }
+
+  /**
+   * A resource's snapshot: memory slices are allocated best fit on one device, everything else by
+   * topology.
+   */
+  private ResourceSnapshot snapshot(ResourcePlan next, PlannedResource resource) {
+    Map<String, SharedDevice> shared = new LinkedHashMap<>();
+    List<String> sliced = new ArrayList<>();
+    for (PlannedDevice device : resource.devices()) {
+      SharedDevice share = next.shared().get(device.target());
+      if (share != null && shared.put(device.target(), share) == null) {
+        if (share.mode() == SharingMode.MEMORY_SLICES) {
+          sliced.add(device.target());
+        }
+      }
+    }
+    PreferredAllocator policy =
+        resource.defaultShortName().equals(SharePlanner.GPU_MEMORY)
+            ? new SliceAllocator(sliced)
+            : allocator;
+    return ResourceSnapshot.of(resource, health, policy, capabilities.capabilities(), shared);
   }
 
   /**
@@ -259,7 +290,8 @@ public final class DevicePluginService implements AutoCloseable {
   private boolean advertisedChange(Map<String, HealthState> before, Map<String, HealthState> next) {
     return plan.resources().stream()
         .flatMap(resource -> resource.devices().stream())
-        .map(PlannedDevice::id)
+        .map(PlannedDevice::target)
+        .distinct()
         .anyMatch(
             id ->
                 !next.getOrDefault(id, ResourceSnapshot.UNJUDGED)
@@ -270,7 +302,11 @@ public final class DevicePluginService implements AutoCloseable {
     endpoints.refresh(
         current ->
             ResourceSnapshot.of(
-                current.resource(), health, current.allocator(), current.capabilities()));
+                current.resource(),
+                health,
+                current.allocator(),
+                current.capabilities(),
+                current.shared()));
     return null;
   }
 
