@@ -1,6 +1,8 @@
 package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.deviceplugin.sharing.MpsDaemonStatus;
+import io.gpuagent.deviceplugin.sharing.MpsDaemons;
 import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.deviceplugin.sharing.SharingMode;
 import io.gpuagent.deviceplugin.sharing.SliceAllocator;
@@ -65,6 +67,7 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile List<PluginEndpoint> endpointView = List.of();
   private volatile List<String> problems = List.of();
 
+  private final Optional<MpsDaemons> mps;
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
   private PluginDirectoryWatcher watcher;
@@ -87,6 +90,10 @@ public final class DevicePluginService implements AutoCloseable {
             .setGetPreferredAllocationAvailable(true)
             .build();
     this.kubeletSocket = config.pluginDir().resolve(KUBELET_SOCKET);
+    this.mps =
+        config.sharing().usesMps()
+            ? Optional.of(new MpsDaemons(config.sharing(), Clock.systemUTC()))
+            : Optional.empty();
   }
 
   /**
@@ -180,6 +187,11 @@ public final class DevicePluginService implements AutoCloseable {
     return current == null ? Map.of() : current.shared();
   }
 
+  /** The MPS control daemons the agent supervises, one per device shared with MPS. */
+  public List<MpsDaemonStatus> mpsDaemons() {
+    return mps.map(MpsDaemons::status).orElse(List.of());
+  }
+
   /**
    * Why something is not advertised, one line each (e.g. a node that breaks the {@code single} MIG
    * strategy); empty when all is well.
@@ -210,6 +222,7 @@ public final class DevicePluginService implements AutoCloseable {
     if (sockets != null) {
       sockets.close();
     }
+    mps.ifPresent(MpsDaemons::close);
   }
 
   private Void rebuildNow(Inventory inventory) {
@@ -231,6 +244,7 @@ public final class DevicePluginService implements AutoCloseable {
       plan = next;
       endpointView = endpoints.view();
       reportProblems(next);
+      mps.ifPresent(daemons -> daemons.update(next.shared()));
     }
     return null;
   }

@@ -18,10 +18,15 @@ import java.util.Objects;
  * @param gpus the rules, each selecting GPUs by index, UUID or model; no GPU in two of them
  * @param mpsPipeRoot where each MPS control daemon gets {@code <uuid>/pipe} and {@code <uuid>/log}
  * @param mpsControl the {@code nvidia-cuda-mps-control} program (a name on PATH or a path)
+ * @param mpsCheckInterval how often each daemon is asked whether it answers
  * @param mpsRestartDelay the first wait before restarting a daemon that died; doubles up to 1 min
  */
 public record SharingConfig(
-    List<SharingRule> gpus, Path mpsPipeRoot, String mpsControl, Duration mpsRestartDelay) {
+    List<SharingRule> gpus,
+    Path mpsPipeRoot,
+    String mpsControl,
+    Duration mpsCheckInterval,
+    Duration mpsRestartDelay) {
 
   public static final String PREFIX = "sharing";
 
@@ -63,6 +68,13 @@ public record SharingConfig(
           "nvidia-cuda-mps-control",
           "The MPS control program the agent starts (`-d`) and asks, per GPU with `enforcement:"
               + " mps`: a name on PATH or a path.");
+  public static final ConfigKey<Duration> MPS_CHECK_INTERVAL =
+      ConfigKey.of(
+          PREFIX,
+          "mps.checkInterval",
+          new ValueType.MinDuration(Duration.ofMillis(100)),
+          Duration.ofSeconds(5),
+          "How often each MPS daemon is asked (`get_server_list`) whether it still answers.");
   public static final ConfigKey<Duration> MPS_RESTART_DELAY =
       ConfigKey.of(
           PREFIX,
@@ -74,12 +86,15 @@ public record SharingConfig(
 
   public static final ConfigSection SECTION =
       new ConfigSection(
-          PREFIX, "GPU sharing", List.of(GPUS, MPS_PIPE_ROOT, MPS_CONTROL, MPS_RESTART_DELAY));
+          PREFIX,
+          "GPU sharing",
+          List.of(GPUS, MPS_PIPE_ROOT, MPS_CONTROL, MPS_CHECK_INTERVAL, MPS_RESTART_DELAY));
 
   public SharingConfig {
     gpus = List.copyOf(GPUS.check(gpus));
     MPS_PIPE_ROOT.check(mpsPipeRoot);
     MPS_CONTROL.check(mpsControl);
+    MPS_CHECK_INTERVAL.check(mpsCheckInterval);
     MPS_RESTART_DELAY.check(mpsRestartDelay);
   }
 
@@ -88,6 +103,7 @@ public record SharingConfig(
         values.get(GPUS),
         values.get(MPS_PIPE_ROOT),
         values.get(MPS_CONTROL),
+        values.get(MPS_CHECK_INTERVAL),
         values.get(MPS_RESTART_DELAY));
   }
 
@@ -99,15 +115,20 @@ public record SharingConfig(
   /** These rules, MPS settings at their defaults. */
   public static SharingConfig of(List<SharingRule> rules) {
     SharingConfig none = none();
-    return new SharingConfig(rules, none.mpsPipeRoot, none.mpsControl, none.mpsRestartDelay);
+    return new SharingConfig(
+        rules, none.mpsPipeRoot, none.mpsControl, none.mpsCheckInterval, none.mpsRestartDelay);
   }
 
-  public SharingConfig withMps(Path pipeRoot, String control, Duration restartDelay) {
-    return new SharingConfig(gpus, pipeRoot, control, restartDelay);
+  public SharingConfig withMps(
+      Path pipeRoot, String control, Duration checkInterval, Duration restartDelay) {
+    return new SharingConfig(gpus, pipeRoot, control, checkInterval, restartDelay);
   }
 
-  public boolean anyShared() {
-    return gpus.stream().anyMatch(rule -> rule.mode() != SharingMode.EXCLUSIVE);
+  /** Whether some rule asks for MPS, so that the agent supervises MPS daemons. */
+  public boolean usesMps() {
+    return gpus.stream()
+        .anyMatch(
+            rule -> rule.enforcement() == Enforcement.MPS && rule.mode() != SharingMode.EXCLUSIVE);
   }
 
   /**
