@@ -80,8 +80,7 @@ class AgentSharedGpusTest {
           Await.value(
               "the holder of GPU 0's slices",
               () -> {
-                JsonArray shared = node.devices().getJsonArray("shared");
-                JsonObject first = shared.getJsonObject(0);
+                JsonObject first = shared(node, uuids.get(0));
                 return first.getJsonArray("holders").isEmpty() ? null : first;
               });
       assertThat(node.devices().getJsonArray("shared")).hasSize(3);
@@ -98,5 +97,14 @@ class AgentSharedGpusTest {
     } finally {
       Files.deleteIfExists(config);
     }
+  }
+
+  private static JsonObject shared(AgentWithKubelet node, String uuid) {
+    JsonArray shared = node.devices().getJsonArray("shared");
+    return shared.stream()
+        .map(JsonObject.class::cast)
+        .filter(device -> device.getString("uuid").equals(uuid))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -41,9 +41,9 @@ public record SharingConfig(
               SharingRule::parse,
               SharingRule::written,
               SharingConfig::checkDisjoint,
-              "`{select: {indexes: [..]} | {uuids: [..]} | {model: \"..\"}, mode: exclusive |"
-                  + " replicas | memory-slices, sliceSize: 1GiB, reserve: 0B, enforcement: observe"
-                  + " | kill | mps, replicas: N}`"),
+              "`{select: {indexes: [..]}, {uuids: [..]} or {model: ..}; mode: exclusive, replicas"
+                  + " or memory-slices; sliceSize: 1GiB; reserve: 0B; enforcement: observe, kill or"
+                  + " mps; replicas: N}`"),
           List.of(),
           "Per-GPU sharing: `memory-slices` advertises one `nvidia.com/gpu-memory` device per"
               + " `sliceSize` of (memory − `reserve`), IDs `<uuid>::<k>`; `replicas` advertises"
