@@ -2,6 +2,8 @@ package io.gpuagent.agent;
 
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.DevicePluginStatus;
+import io.gpuagent.deviceplugin.sharing.MpsDaemonStatus;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -46,6 +48,33 @@ final class DevicePluginMetrics {
             "Problems that kept the device plugin from advertising something (see the log and"
                 + " /api/v1/devices), e.g. a node that breaks the single MIG strategy.")
         .callback(callback -> callback.call(plugin.problems().size()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("gpu_agent_mps_daemon_up")
+        .help(
+            "1 while the MPS control daemon the agent runs for this shared GPU (enforcement: mps)"
+                + " answers, else 0 (starting, down awaiting restart, stopped).")
+        .labelNames("uuid", "state")
+        .callback(
+            callback -> {
+              for (MpsDaemonStatus daemon : plugin.mpsDaemons()) {
+                callback.call(
+                    daemon.state() == MpsDaemonStatus.State.UP ? 1 : 0,
+                    daemon.uuid(),
+                    daemon.state().word());
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("gpu_agent_mps_daemon_restarts")
+        .help("Restarts of the MPS control daemon of this shared GPU after it stopped answering.")
+        .labelNames("uuid")
+        .callback(
+            callback -> {
+              for (MpsDaemonStatus daemon : plugin.mpsDaemons()) {
+                callback.call(daemon.restarts(), daemon.uuid());
+              }
+            })
         .register(registry);
   }
 }

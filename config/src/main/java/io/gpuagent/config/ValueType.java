@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -498,6 +499,111 @@ public sealed interface ValueType<T> {
     @Override
     public String describe() {
       return type.describe();
+    }
+  }
+
+  /**
+   * A number of bytes with a binary unit, such as {@code 1GiB}, {@code 512MiB} or {@code 2TiB}
+   * ({@code B}, {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB}), at least {@code min}.
+   */
+  record ByteSize(long min) implements ValueType<Long> {
+    private static final Pattern FORMAT = Pattern.compile("(\\d{1,15})\\s*(B|KiB|MiB|GiB|TiB)");
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+    @Override
+    public Long parse(Object raw) {
+      Matcher m = FORMAT.matcher(raw instanceof String s ? s.trim() : "");
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            "must be a size with a binary unit, e.g. 1GiB or 512MiB (B, KiB, MiB, GiB, TiB)");
+      }
+      int unit = List.of(UNITS).indexOf(m.group(2));
+      long amount = Long.parseLong(m.group(1));
+      if (amount > (Long.MAX_VALUE >> (10 * unit))) {
+        throw new IllegalArgumentException("is too large");
+      }
+      long value = amount << (10 * unit);
+      check(value);
+      return value;
+    }
+
+    @Override
+    public void check(Long value) {
+      if (value < min) {
+        throw new IllegalArgumentException("must be at least " + format(min));
+      }
+    }
+
+    /** The largest unit that is exact: {@code 1GiB}, {@code 1536MiB}, {@code 0B}. */
+    @Override
+    public String format(Long value) {
+      int unit = 0;
+      long amount = value;
+      while (unit < UNITS.length - 1 && amount != 0 && amount % 1024 == 0) {
+        amount /= 1024;
+        unit++;
+      }
+      return amount + UNITS[unit];
+    }
+
+    @Override
+    public String describe() {
+      return "size ≥ " + format(min) + " (`512MiB`, `1GiB`)";
+    }
+  }
+
+  /**
+   * A YAML list of mappings, each turned into one item by {@code item} (which throws {@link
+   * IllegalArgumentException} with a short reason, e.g. for an unknown field), then the whole list
+   * checked by {@code rule}, which throws the same way (e.g. two items selecting the same thing).
+   * Only a config file can write it: the environment and flags hold strings, which are refused.
+   *
+   * @param written how one item is written back, e.g. for the docs' default
+   * @param description how an item is written, for the docs
+   */
+  record MappingList<T>(
+      Function<Map<String, Object>, T> item,
+      Function<T, String> written,
+      Consumer<List<T>> rule,
+      String description)
+      implements ValueType<List<T>> {
+    @Override
+    public List<T> parse(Object raw) {
+      if (!(raw instanceof List<?> list)) {
+        throw new IllegalArgumentException(
+            "must be a list of mappings (" + description + "), set in the config file");
+      }
+      List<T> values = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Map<?, ?> map)) {
+          throw new IllegalArgumentException("item " + (i + 1) + " must be a mapping");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        map.forEach((key, value) -> fields.put(String.valueOf(key), value));
+        try {
+          values.add(item.apply(fields));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("item " + (i + 1) + ": " + e.getMessage(), e);
+        }
+      }
+      List<T> result = List.copyOf(values);
+      check(result);
+      return result;
+    }
+
+    @Override
+    public void check(List<T> value) {
+      rule.accept(value);
+    }
+
+    @Override
+    public String format(List<T> value) {
+      return value.stream().map(written).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    @Override
+    public String describe() {
+      return "list of " + description;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.deviceplugin.v1beta1.CDIDevice;
 import io.gpuagent.deviceplugin.v1beta1.ContainerAllocateResponse;
 import io.gpuagent.deviceplugin.v1beta1.DeviceSpec;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -54,7 +56,22 @@ final class ContainerAllocation {
 
   ContainerAllocateResponse answer(
       PlannedResource resource, List<PlannedDevice> devices, MigCapabilities capabilities) {
-    List<String> ids = devices.stream().map(PlannedDevice::id).toList();
+    return answer(resource, devices, capabilities, Map.of());
+  }
+
+  /**
+   * @param shared the shared devices of the resource by UUID: shares are named by the device they
+   *     share (once), and get {@link ShareGrant}'s variables
+   * @throws IllegalArgumentException when memory slices or MPS shares span devices
+   */
+  ContainerAllocateResponse answer(
+      PlannedResource resource,
+      List<PlannedDevice> devices,
+      MigCapabilities capabilities,
+      Map<String, SharedDevice> shared) {
+    ShareGrant.check(devices, shared);
+    // A share is its GPU or MIG device to the runtime; several shares of one name it once.
+    List<String> ids = devices.stream().map(PlannedDevice::target).distinct().toList();
     ContainerAllocateResponse.Builder answer = ContainerAllocateResponse.newBuilder();
     Set<DeviceListStrategy> strategies = config.deviceListStrategies();
     if (strategies.contains(DeviceListStrategy.ENVVAR)) {
@@ -79,6 +96,7 @@ final class ContainerAllocation {
       ids.forEach(id -> answer.addCdiDevices(CDIDevice.newBuilder().setName(cdiName(id))));
     }
     config.driverCapabilities().ifPresent(value -> answer.putEnvs(DRIVER_CAPABILITIES, value));
+    ShareGrant.grant(answer, devices, shared, config.sharing());
     if (config.passDeviceSpecs()) {
       Path hostRoot = hostDeviceRoot();
       for (String path : deviceNodes(devices, capabilities)) {

@@ -4,6 +4,7 @@ import io.gpuagent.config.ConfigKey;
 import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
+import io.gpuagent.deviceplugin.sharing.SharingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
  *     when that exists
  * @param migMinorsFile the driver's table of MIG capability device minors, read for device specs
  * @param lockWait how long a second agent waits for the directory's lock before it gives up
+ * @param sharing which GPUs are shared and how (the keys under {@code sharing.})
  */
 public record DevicePluginConfig(
     Path pluginDir,
@@ -43,7 +45,8 @@ public record DevicePluginConfig(
     Map<String, String> resourceRenames,
     Path driverRoot,
     Path migMinorsFile,
-    Duration lockWait) {
+    Duration lockWait,
+    SharingConfig sharing) {
 
   public static final String PREFIX = "devicePlugin";
 
@@ -188,6 +191,7 @@ public record DevicePluginConfig(
     DRIVER_ROOT.check(driverRoot);
     Objects.requireNonNull(migMinorsFile, "migMinorsFile");
     LOCK_WAIT.check(lockWait);
+    Objects.requireNonNull(sharing, "sharing");
   }
 
   /** The configured plugin; every key nobody set at its default. */
@@ -203,7 +207,8 @@ public record DevicePluginConfig(
         values.get(RESOURCE_RENAMES),
         values.get(DRIVER_ROOT),
         DEFAULT_MIG_MINORS_FILE,
-        values.get(LOCK_WAIT));
+        values.get(LOCK_WAIT),
+        SharingConfig.from(values));
   }
 
   /** NVIDIA's defaults: no MIG strategy, envvar, no device specs, nvidia.com. */
@@ -233,7 +238,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
@@ -248,7 +254,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
@@ -263,7 +270,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
@@ -278,7 +286,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         minorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
@@ -293,7 +302,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
@@ -308,7 +318,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
@@ -323,7 +334,8 @@ public record DevicePluginConfig(
         renames,
         driverRoot,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
   }
 
   public DevicePluginConfig withLockWait(Duration wait) {
@@ -338,7 +350,8 @@ public record DevicePluginConfig(
         resourceRenames,
         driverRoot,
         migMinorsFile,
-        wait);
+        wait,
+        sharing);
   }
 
   public DevicePluginConfig withDriverRoot(Path root) {
@@ -353,6 +366,23 @@ public record DevicePluginConfig(
         resourceRenames,
         root,
         migMinorsFile,
-        lockWait);
+        lockWait,
+        sharing);
+  }
+
+  public DevicePluginConfig withSharing(SharingConfig shared) {
+    return new DevicePluginConfig(
+        pluginDir,
+        migStrategy,
+        deviceListStrategies,
+        passDeviceSpecs,
+        driverCapabilities,
+        preStartRequired,
+        resourcePrefix,
+        resourceRenames,
+        driverRoot,
+        migMinorsFile,
+        lockWait,
+        shared);
   }
 }

@@ -107,7 +107,8 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
             allocation.answer(
                 current.resource(),
                 devicesFor(current, container.getDevicesIdsList()),
-                current.capabilities()));
+                current.capabilities(),
+                current.shared()));
       }
     } catch (IllegalArgumentException e) {
       refuse("Allocate", current, e.getMessage(), response);

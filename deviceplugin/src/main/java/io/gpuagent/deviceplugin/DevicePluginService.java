@@ -1,6 +1,11 @@
 package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.deviceplugin.sharing.MpsDaemonStatus;
+import io.gpuagent.deviceplugin.sharing.MpsDaemons;
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
+import io.gpuagent.deviceplugin.sharing.SharingMode;
+import io.gpuagent.deviceplugin.sharing.SliceAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +67,7 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile List<PluginEndpoint> endpointView = List.of();
   private volatile List<String> problems = List.of();
 
+  private final Optional<MpsDaemons> mps;
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
   private PluginDirectoryWatcher watcher;
@@ -84,6 +91,10 @@ public final class DevicePluginService implements AutoCloseable {
             .setGetPreferredAllocationAvailable(true)
             .build();
     this.kubeletSocket = config.pluginDir().resolve(KUBELET_SOCKET);
+    this.mps =
+        config.sharing().usesMps()
+            ? Optional.of(new MpsDaemons(config.sharing(), Clock.systemUTC()))
+            : Optional.empty();
   }
 
   /**
@@ -190,6 +201,20 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
+   * The GPU and MIG devices the current plan shares, by UUID; empty before {@link #start} and when
+   * nothing is shared. Safe from any thread.
+   */
+  public Map<String, SharedDevice> sharedDevices() {
+    ResourcePlan current = plan;
+    return current == null ? Map.of() : current.shared();
+  }
+
+  /** The MPS control daemons the agent supervises, one per device shared with MPS. */
+  public List<MpsDaemonStatus> mpsDaemons() {
+    return mps.map(MpsDaemons::status).orElse(List.of());
+  }
+
+  /**
    * Why something is not advertised, one line each (e.g. a node that breaks the {@code single} MIG
    * strategy); empty when all is well.
    */
@@ -219,6 +244,7 @@ public final class DevicePluginService implements AutoCloseable {
     if (sockets != null) {
       sockets.close();
     }
+    mps.ifPresent(MpsDaemons::close);
     if (dirLock != null) {
       dirLock.close(); // after our sockets are gone
     }
@@ -234,11 +260,7 @@ public final class DevicePluginService implements AutoCloseable {
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     lastKubelet = kubelet;
     List<ResourceSnapshot> snapshots =
-        next.resources().stream()
-            .map(
-                resource ->
-                    ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities()))
-            .toList();
+        next.resources().stream().map(resource -> snapshot(next, resource)).toList();
     try {
       endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {
@@ -247,8 +269,31 @@ public final class DevicePluginService implements AutoCloseable {
       plan = next;
       endpointView = endpoints.view();
       reportProblems(next);
+      mps.ifPresent(daemons -> daemons.update(next.shared()));
     }
     return null;
+  }
+
+  /**
+   * A resource's snapshot: memory slices are allocated best fit on one device, everything else by
+   * topology.
+   */
+  private ResourceSnapshot snapshot(ResourcePlan next, PlannedResource resource) {
+    Map<String, SharedDevice> shared = new LinkedHashMap<>();
+    List<String> sliced = new ArrayList<>();
+    for (PlannedDevice device : resource.devices()) {
+      SharedDevice share = next.shared().get(device.target());
+      if (share != null && shared.put(device.target(), share) == null) {
+        if (share.mode() == SharingMode.MEMORY_SLICES) {
+          sliced.add(device.target());
+        }
+      }
+    }
+    PreferredAllocator policy =
+        resource.defaultShortName().equals(SharePlanner.GPU_MEMORY)
+            ? new SliceAllocator(sliced)
+            : allocator;
+    return ResourceSnapshot.of(resource, health, policy, capabilities.capabilities(), shared);
   }
 
   /**
@@ -285,7 +330,8 @@ public final class DevicePluginService implements AutoCloseable {
   private boolean advertisedChange(Map<String, HealthState> before, Map<String, HealthState> next) {
     return plan.resources().stream()
         .flatMap(resource -> resource.devices().stream())
-        .map(PlannedDevice::id)
+        .map(PlannedDevice::target)
+        .distinct()
         .anyMatch(
             id ->
                 !next.getOrDefault(id, ResourceSnapshot.UNJUDGED)
@@ -296,7 +342,11 @@ public final class DevicePluginService implements AutoCloseable {
     endpoints.refresh(
         current ->
             ResourceSnapshot.of(
-                current.resource(), health, current.allocator(), current.capabilities()));
+                current.resource(),
+                health,
+                current.allocator(),
+                current.capabilities(),
+                current.shared()));
     return null;
   }
 

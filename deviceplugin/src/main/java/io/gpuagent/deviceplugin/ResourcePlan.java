@@ -1,17 +1,24 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.nvml.inventory.Inventory;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What to advertise for one inventory: the resources with their devices, and the problems that kept
- * something from being advertised (one line each).
+ * What to advertise for one inventory: the resources with their devices, the shared GPU and MIG
+ * devices by UUID, and the problems that kept something from being advertised (one line each).
  */
-record ResourcePlan(Inventory inventory, List<PlannedResource> resources, List<String> problems) {
+record ResourcePlan(
+    Inventory inventory,
+    List<PlannedResource> resources,
+    Map<String, SharedDevice> shared,
+    List<String> problems) {
 
   ResourcePlan {
     resources = List.copyOf(resources);
+    shared = Map.copyOf(shared);
     problems = List.copyOf(problems);
   }
 

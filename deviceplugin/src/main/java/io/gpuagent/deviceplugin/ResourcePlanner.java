@@ -1,5 +1,6 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.nvml.inventory.Inventory;
 import io.gpuagent.nvml.inventory.LostGpu;
@@ -22,9 +23,11 @@ final class ResourcePlanner {
   static final int MAX_ID_LENGTH = 63;
 
   private final DevicePluginConfig config;
+  private final SharePlanner sharePlanner;
 
   ResourcePlanner(DevicePluginConfig config) {
     this.config = config;
+    this.sharePlanner = new SharePlanner(config);
   }
 
   ResourcePlan plan(Inventory inventory, Optional<ResourcePlan> previous) {
@@ -62,10 +65,23 @@ final class ResourcePlanner {
         }
       }
     }
+    Map<String, SharedDevice> shared = sharePlanner.share(inventory, byShortName, problems);
     if (!gpuResourceRefused) {
-      addLostGpus(inventory, previous, byShortName);
+      addLostGpus(inventory, previous, byShortName, shared);
     }
-    return new ResourcePlan(inventory, resources(byShortName, problems), problems);
+    List<PlannedResource> resources = resources(byShortName, problems);
+    Map<String, SharedDevice> advertised = new LinkedHashMap<>();
+    shared.forEach(
+        (uuid, device) -> {
+          if (resources.stream()
+              .anyMatch(
+                  resource ->
+                      resource.name().equals(device.resource())
+                          && resource.devices().stream().anyMatch(d -> d.target().equals(uuid)))) {
+            advertised.put(uuid, device);
+          }
+        });
+    return new ResourcePlan(inventory, resources, advertised, problems);
   }
 
   /**
@@ -107,13 +123,14 @@ final class ResourcePlanner {
   }
 
   /**
-   * A lost GPU stays named: the devices the previous plan had on it carry over; a GPU lost before
-   * any plan knew it is advertised whole.
+   * A lost GPU stays named: the devices the previous plan had on it carry over, shares with their
+   * sharing; a GPU lost before any plan knew it is advertised whole.
    */
   private static void addLostGpus(
       Inventory inventory,
       Optional<ResourcePlan> previous,
-      Map<String, List<PlannedDevice>> byShortName) {
+      Map<String, List<PlannedDevice>> byShortName,
+      Map<String, SharedDevice> shared) {
     for (LostGpu lost : inventory.lostGpus()) {
       if (lost.uuid().isEmpty()) {
         continue;
@@ -123,6 +140,9 @@ final class ResourcePlanner {
       for (PlannedResource resource : previous.map(ResourcePlan::resources).orElse(List.of())) {
         for (PlannedDevice device : resource.devices()) {
           if (device.gpuUuid().equals(uuid)) {
+            previous
+                .map(plan -> plan.shared().get(device.target()))
+                .ifPresent(share -> shared.put(device.target(), share));
             byShortName
                 .computeIfAbsent(resource.defaultShortName(), name -> new ArrayList<>())
                 .add(device.asLost());

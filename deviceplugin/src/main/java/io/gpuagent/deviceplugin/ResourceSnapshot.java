@@ -1,6 +1,7 @@
 package io.gpuagent.deviceplugin;
 
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.deviceplugin.v1beta1.Device;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.gpuagent.deviceplugin.v1beta1.NUMANode;
@@ -16,14 +17,17 @@ import java.util.Optional;
 /**
  * What one resource's server answers from, built whole on every plan or health change and swapped
  * in by one reference, so the gRPC handlers never lock and never call NVML. Each device's health is
- * the health module's verdict for its ID; a device the verdict does not name is healthy.
+ * the health module's verdict for its ID (for a share: for the device it shares); a device the
+ * verdict does not name is healthy. {@code shared} holds the shared devices whose shares this
+ * resource advertises, by UUID.
  */
 record ResourceSnapshot(
     PlannedResource resource,
     Map<String, AdvertisedDevice> devices,
     ListAndWatchResponse listing,
     PreferredAllocator allocator,
-    MigCapabilities capabilities) {
+    MigCapabilities capabilities,
+    Map<String, SharedDevice> shared) {
 
   /** A device with its health at the time of the snapshot; {@code order} is its node order. */
   record AdvertisedDevice(PlannedDevice device, HealthState health, int order) {}
@@ -35,18 +39,25 @@ record ResourceSnapshot(
       PlannedResource resource,
       Map<String, HealthState> health,
       PreferredAllocator allocator,
-      MigCapabilities capabilities) {
+      MigCapabilities capabilities,
+      Map<String, SharedDevice> shared) {
     Map<String, AdvertisedDevice> devices = new LinkedHashMap<>();
     ListAndWatchResponse.Builder listing = ListAndWatchResponse.newBuilder();
     List<PlannedDevice> planned = resource.devices();
     for (int i = 0; i < planned.size(); i++) {
       PlannedDevice device = planned.get(i);
-      HealthState deviceHealth = health.getOrDefault(device.id(), UNJUDGED);
+      // A share is as healthy as the GPU or MIG device it is a share of.
+      HealthState deviceHealth = health.getOrDefault(device.target(), UNJUDGED);
       devices.put(device.id(), new AdvertisedDevice(device, deviceHealth, i));
       listing.addDevices(kubeletDevice(device, deviceHealth));
     }
     return new ResourceSnapshot(
-        resource, Collections.unmodifiableMap(devices), listing.build(), allocator, capabilities);
+        resource,
+        Collections.unmodifiableMap(devices),
+        listing.build(),
+        allocator,
+        capabilities,
+        Map.copyOf(shared));
   }
 
   Optional<AdvertisedDevice> device(String id) {

@@ -8,6 +8,7 @@ import io.gpuagent.config.ConfigSection;
 import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.sharing.SharingConfig;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
 import io.gpuagent.nvml.jna.JnaNvml;
@@ -120,6 +121,7 @@ public record AgentConfig(
               HttpConfig.SECTION,
               InventoryConfig.SECTION,
               DevicePluginConfig.SECTION,
+              SharingConfig.SECTION,
               PodResourcesConfig.SECTION,
               ExporterConfig.SECTION,
               HealthConfig.SECTION));

@@ -55,6 +55,9 @@ public final class DevicesView {
                 annotations(uuid, advertised, health, pods)
                     .mergeIn(HealthJson.of(Optional.ofNullable(details.get(uuid)))));
     plugin.ifPresent(status -> json.put("devicePlugin", DevicePluginJson.of(status)));
+    services
+        .devicePlugin()
+        .ifPresent(p -> json.put("shared", SharedJson.of(p.sharedDevices(), p.mpsDaemons(), pods)));
     return json;
   }
 
@@ -65,6 +68,10 @@ public final class DevicesView {
       PodAssignments pods) {
     JsonObject extra = new JsonObject();
     DevicePluginStatus.DeviceStatus device = advertised.get(uuid);
+    if (device == null) {
+      // a shared device is advertised as its shares: <uuid>::0, …
+      device = advertised.get(uuid + "::0");
+    }
     if (device != null) {
       extra.put("resource", device.resourceName());
     }
