@@ -43,7 +43,7 @@ public record QuotaConfig(Duration interval, Path procRoot, Duration killGracePe
           new ValueType.FilePath(),
           Path.of("/proc"),
           "Where processes' `environ` and `cgroup` are read; the host's /proc (the agent needs"
-              + " `hostPID: true`). Under `--simulate` the simulator's own tree is used.");
+              + " `hostPID: true`). Under `--simulate` with a profile that has pods, the simulator's tree.");
   public static final ConfigKey<Duration> KILL_GRACE_PERIOD =
       ConfigKey.of(
           PREFIX,
