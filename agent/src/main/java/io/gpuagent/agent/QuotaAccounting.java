@@ -11,10 +11,10 @@ import java.util.Map;
  * podresources) have no pod labels to carry, so they are left out of the metrics; the monitor still
  * enforces their quota.
  */
-final class QuotaAccounting {
+public final class QuotaAccounting {
   private QuotaAccounting() {}
 
-  static SharingAccounting of(QuotaReport report) {
+  public static SharingAccounting of(QuotaReport report) {
     if (report.devices().isEmpty()) {
       return SharingAccounting.NONE;
     }

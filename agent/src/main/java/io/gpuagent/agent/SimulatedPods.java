@@ -23,12 +23,12 @@ import java.util.stream.Stream;
  * directory (the quota monitor's proc root), and signals that end simulated processes. The
  * directory is deleted on close.
  */
-final class SimulatedPods implements PodAssignmentSource, AutoCloseable {
+public final class SimulatedPods implements PodAssignmentSource, AutoCloseable {
   private final SimulatedNode node;
   private final Path procRoot;
   private final PodAssignments assignments;
 
-  SimulatedPods(SimulatedNode node) {
+  public SimulatedPods(SimulatedNode node) {
     this.node = node;
     try {
       this.procRoot = Files.createTempDirectory("gpu-agent-sim-proc-");
@@ -49,11 +49,11 @@ final class SimulatedPods implements PodAssignmentSource, AutoCloseable {
     return assignments;
   }
 
-  Path procRoot() {
+  public Path procRoot() {
     return procRoot;
   }
 
-  ProcessSignals signals() {
+  public ProcessSignals signals() {
     return new ProcessSignals() {
       @Override
       public boolean terminate(int pid) {
