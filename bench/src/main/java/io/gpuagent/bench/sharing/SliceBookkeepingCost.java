@@ -61,6 +61,7 @@ public final class SliceBookkeepingCost {
             shared.sampleNow();
           };
       Runnable monitorOnly = monitor::sampleNow;
+      Runnable accountingOnly = shared::sampleNow;
       for (int i = 0; i < WARM_UP; i++) {
         without.run();
         with.run();
@@ -68,10 +69,12 @@ public final class SliceBookkeepingCost {
       double[] a = new double[batches];
       double[] b = new double[batches];
       double[] m = new double[batches];
+      double[] e = new double[batches];
       for (int i = 0; i < batches; i++) {
         a[i] = microsPerRun(without);
         b[i] = microsPerRun(with);
         m[i] = microsPerRun(monitorOnly);
+        e[i] = microsPerRun(accountingOnly);
       }
       double base = median(a);
       double full = median(b);
@@ -83,6 +86,7 @@ public final class SliceBookkeepingCost {
       System.out.println("| --- | ---: | ---: | ---: | ---: |");
       row("exporter sample, no sharing plan", a, base);
       row("quota monitor sample alone (3 shared GPUs, 7 pods)", m, base);
+      row("exporter sample with the accounting series (report as is)", e, base);
       row("exporter sample + quota monitor + accounting series", b, base);
       System.out.printf(
           Locale.ROOT,

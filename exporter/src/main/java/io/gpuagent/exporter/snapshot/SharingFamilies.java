@@ -41,16 +41,17 @@ final class SharingFamilies {
     if (sharing.byDevice().isEmpty()) {
       return List.of();
     }
+    Map<String, SharingAccounting.SharedGpu> byDevice = sharing.byDevice();
     for (Gpu gpu : knownGpus.values()) {
-      add(labels.base(gpu), sharing.byDevice().get(gpu.uuid()), podMemory, quota, violations, mode);
+      SharingAccounting.SharedGpu whole = byDevice.get(gpu.uuid());
+      if (whole != null) {
+        add(labels.base(gpu), whole, podMemory, quota, violations, mode);
+      }
       for (MigDevice mig : gpu.migDevices()) {
-        add(
-            labels.migBase(gpu, mig),
-            sharing.byDevice().get(mig.uuid()),
-            podMemory,
-            quota,
-            violations,
-            mode);
+        SharingAccounting.SharedGpu instance = byDevice.get(mig.uuid());
+        if (instance != null) {
+          add(labels.migBase(gpu, mig), instance, podMemory, quota, violations, mode);
+        }
       }
     }
     List<MetricSnapshot> snapshots = new ArrayList<>();
@@ -67,9 +68,6 @@ final class SharingFamilies {
       Family quota,
       Family violations,
       Family mode) {
-    if (shared == null) {
-      return;
-    }
     mode.add(
         device.merge(Labels.of("mode", shared.mode(), "enforcement", shared.enforcement())), 1);
     for (SharingAccounting.Sharer sharer : shared.sharers()) {

@@ -30,9 +30,12 @@ final class QuotaEnforcer {
   private final ProcessSignals signals;
   private final Duration grace;
   private final Clock clock;
-  private final Map<String, Episodes> episodes = new HashMap<>();
+  private final Map<HolderKey, Episodes> episodes = new HashMap<>();
   private final Map<Integer, Instant> terminatedAt = new HashMap<>();
   private final Set<Integer> killed = new HashSet<>();
+
+  /** A holder of a device: its container, or its shares when the kubelet does not name it. */
+  record HolderKey(String uuid, Object holder) {}
 
   private static final class Episodes {
     long count;
@@ -47,7 +50,7 @@ final class QuotaEnforcer {
 
   /** Applies the device's policy to one holder; returns its violation episodes so far. */
   long apply(
-      String key,
+      HolderKey key,
       SharedDevice device,
       Optional<ContainerRef> container,
       long usedBytes,
@@ -76,7 +79,7 @@ final class QuotaEnforcer {
   }
 
   /** Forgets holders and processes that are gone, so state does not grow without end. */
-  void retain(Set<String> holderKeys, Set<Integer> runningPids) {
+  void retain(Set<HolderKey> holderKeys, Set<Integer> runningPids) {
     episodes.keySet().retainAll(holderKeys);
     terminatedAt.keySet().retainAll(runningPids);
     killed.retainAll(runningPids);

@@ -51,6 +51,14 @@ public final class QuotaMonitor implements AutoCloseable {
   private final ScheduledExecutorService schedule;
   private final Object sampling = new Object();
 
+  // Kept across samples (guarded by sampling): a running process's allocation does not change
+  // (its environ is fixed at exec), so /proc is read once per new pid; the kubelet's answer and
+  // the plan are regrouped only when they are replaced.
+  private final Map<Integer, List<ShareId>> allocationByPid = new HashMap<>();
+  private PodAssignments groupedAssignments;
+  private Map<String, SharedDevice> groupedPlan;
+  private Map<String, Map<ContainerRef, List<ShareId>>> held = Map.of();
+
   /**
    * @param sharedDevices the sharing plan in force (UUID → shared device), read each sample
    * @param pods which container holds which device ID
@@ -99,10 +107,14 @@ public final class QuotaMonitor implements AutoCloseable {
     synchronized (sampling) {
       Map<String, SharedDevice> plan = sharedDevices.get();
       PodAssignments assignments = pods.current();
-      Map<String, Map<ContainerRef, List<ShareId>>> held = heldShares(assignments, plan);
+      if (assignments != groupedAssignments || plan != groupedPlan) {
+        held = heldShares(assignments, plan);
+        groupedAssignments = assignments;
+        groupedPlan = plan;
+      }
       ProcessAllocations allocations = new ProcessAllocations(config.procRoot());
       Map<String, QuotaReport.DeviceUsage> devices = new TreeMap<>();
-      Set<String> holderKeys = new HashSet<>();
+      Set<QuotaEnforcer.HolderKey> holderKeys = new HashSet<>();
       Set<Integer> running = new HashSet<>();
       for (SharedDevice device : plan.values()) {
         Optional<List<ProcessInfo>> processes = processes(device.uuid());
@@ -121,6 +133,7 @@ public final class QuotaMonitor implements AutoCloseable {
                 holderKeys));
       }
       enforcer.retain(holderKeys, running);
+      allocationByPid.keySet().retainAll(running);
       QuotaReport report = new QuotaReport(devices, clock.instant());
       latest.set(report);
       return report;
@@ -133,7 +146,7 @@ public final class QuotaMonitor implements AutoCloseable {
       Map<ContainerRef, List<ShareId>> held,
       PodAssignments assignments,
       ProcessAllocations allocations,
-      Set<String> holderKeys) {
+      Set<QuotaEnforcer.HolderKey> holderKeys) {
     // holder: its shares on this device, in ID order → its processes
     Map<List<ShareId>, Optional<ContainerRef>> holders = new LinkedHashMap<>();
     held.forEach((container, shares) -> holders.put(shares, Optional.of(container)));
@@ -142,7 +155,7 @@ public final class QuotaMonitor implements AutoCloseable {
     for (ProcessInfo p : processes) {
       QuotaReport.ProcessUse use =
           new QuotaReport.ProcessUse(p.pid(), p.usedMemoryBytes().orElse(0L));
-      List<ShareId> shares = sharesOn(device.uuid(), allocations.deviceIds(p.pid()));
+      List<ShareId> shares = sharesOn(device.uuid(), allocation(p.pid(), allocations));
       if (shares.isEmpty()) {
         unattributed.add(use);
         continue;
@@ -157,8 +170,9 @@ public final class QuotaMonitor implements AutoCloseable {
           List<QuotaReport.ProcessUse> own = used.getOrDefault(shares, List.of());
           long usedBytes = own.stream().mapToLong(QuotaReport.ProcessUse::usedBytes).sum();
           long quotaBytes = device.quotaBytes(shares.size());
-          String key =
-              device.uuid() + "|" + container.map(Object::toString).orElse(shares.toString());
+          QuotaEnforcer.HolderKey key =
+              new QuotaEnforcer.HolderKey(
+                  device.uuid(), container.<Object>map(c -> c).orElse(shares));
           holderKeys.add(key);
           long violations = enforcer.apply(key, device, container, usedBytes, quotaBytes, own);
           report.add(
@@ -196,14 +210,33 @@ public final class QuotaMonitor implements AutoCloseable {
     return held;
   }
 
-  private static List<ShareId> sharesOn(String uuid, Optional<List<String>> deviceIds) {
-    return sorted(
-        deviceIds.orElse(List.of()).stream()
-            .map(ShareId::parse)
-            .flatMap(Optional::stream)
-            .filter(share -> share.uuid().equals(uuid))
-            .distinct()
-            .toList());
+  /**
+   * A pid's shares (of every device, in ID order), read once while it runs; a pid whose allocation
+   * could not be read is read again at the next sample.
+   */
+  private List<ShareId> allocation(int pid, ProcessAllocations allocations) {
+    List<ShareId> known = allocationByPid.get(pid);
+    if (known != null) {
+      return known;
+    }
+    Optional<List<String>> read = allocations.deviceIds(pid);
+    if (read.isEmpty()) {
+      return List.of();
+    }
+    List<ShareId> shares =
+        sorted(
+            read.get().stream().map(ShareId::parse).flatMap(Optional::stream).distinct().toList());
+    allocationByPid.put(pid, shares);
+    return shares;
+  }
+
+  private static List<ShareId> sharesOn(String uuid, List<ShareId> shares) {
+    for (ShareId share : shares) {
+      if (!share.uuid().equals(uuid)) {
+        return shares.stream().filter(s -> s.uuid().equals(uuid)).toList();
+      }
+    }
+    return shares;
   }
 
   private static List<ShareId> sorted(List<ShareId> shares) {
