@@ -3,7 +3,12 @@ package io.gpuagent.agent;
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
+import io.gpuagent.deviceplugin.sharing.SharedDevice;
+import io.gpuagent.deviceplugin.sharing.quota.ProcessSignals;
+import io.gpuagent.deviceplugin.sharing.quota.QuotaMonitor;
+import io.gpuagent.deviceplugin.sharing.quota.QuotaReport;
 import io.gpuagent.exporter.MetricsExporter;
+import io.gpuagent.exporter.SharingAccountingSource;
 import io.gpuagent.health.DeviceHealthView;
 import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
@@ -15,12 +20,14 @@ import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.podresources.PodAssignmentSource;
 import io.gpuagent.podresources.PodAssignments;
 import io.gpuagent.podresources.PodResourcesWatcher;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +45,9 @@ public final class NodeServices implements AutoCloseable {
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Optional<PodResourcesWatcher> pods;
+  private final PodAssignmentSource assignments;
+  private final Optional<SimulatedPods> simulatedPods;
+  private final Optional<QuotaMonitor> quota;
   private final Optional<DevicePluginService> devicePlugin;
   private final Optional<MetricsExporter> exporter;
   private final NvmlEventPump events;
@@ -51,6 +61,9 @@ public final class NodeServices implements AutoCloseable {
 
   private NodeServices(
       Optional<PodResourcesWatcher> pods,
+      PodAssignmentSource assignments,
+      Optional<SimulatedPods> simulatedPods,
+      Optional<QuotaMonitor> quota,
       Optional<DevicePluginService> devicePlugin,
       Optional<MetricsExporter> exporter,
       NvmlEventPump events,
@@ -58,6 +71,9 @@ public final class NodeServices implements AutoCloseable {
       boolean healthWatching,
       InventoryWatcher inventoryWatcher) {
     this.pods = pods;
+    this.assignments = assignments;
+    this.simulatedPods = simulatedPods;
+    this.quota = quota;
     this.devicePlugin = devicePlugin;
     this.exporter = exporter;
     this.events = events;
@@ -76,10 +92,22 @@ public final class NodeServices implements AutoCloseable {
       Optional<SimulatedNode> simulator,
       NodeInventory inventory,
       Clock clock) {
+    Optional<SimulatedPods> simulatedPods =
+        simulator
+            .filter(node -> !node.pods().isEmpty())
+            .filter(
+                node -> config.podResources().map(pr -> !Files.exists(pr.socket())).orElse(true))
+            .map(SimulatedPods::new);
     Optional<PodResourcesWatcher> pods =
-        config.podResources().map(pr -> new PodResourcesWatcher(pr.socket(), pr.interval(), clock));
+        config
+            .podResources()
+            .filter(pr -> simulatedPods.isEmpty())
+            .map(pr -> new PodResourcesWatcher(pr.socket(), pr.interval(), clock));
     PodAssignmentSource assignments =
-        pods.<PodAssignmentSource>map(watcher -> watcher).orElse(() -> PodAssignments.NONE);
+        simulatedPods
+            .<PodAssignmentSource>map(simulated -> simulated)
+            .or(() -> pods.map(watcher -> watcher))
+            .orElse(() -> PodAssignments.NONE);
     Optional<DevicePluginService> plugin =
         config
             .devicePlugin()
@@ -87,9 +115,21 @@ public final class NodeServices implements AutoCloseable {
                 pluginConfig ->
                     new DevicePluginService(
                         pluginConfig, current -> TopologyAllocator.build(nvml, current)));
-    Predicate<String> heldByPod =
-        pods.<Predicate<String>>map(watcher -> uuid -> !watcher.current().holders(uuid).isEmpty())
-            .orElse(uuid -> false);
+    Predicate<String> heldByPod = uuid -> !assignments.current().holders(uuid).isEmpty();
+    Optional<QuotaMonitor> quota =
+        config
+            .quota()
+            .map(
+                quotaConfig ->
+                    new QuotaMonitor(
+                        simulatedPods
+                            .map(simulated -> quotaConfig.withProcRoot(simulated.procRoot()))
+                            .orElse(quotaConfig),
+                        nvml,
+                        sharedDevices(plugin),
+                        assignments,
+                        simulatedPods.map(SimulatedPods::signals).orElse(ProcessSignals.host()),
+                        clock));
     boolean healthWatching = config.health().isPresent();
     HealthService health =
         config
@@ -115,6 +155,10 @@ public final class NodeServices implements AutoCloseable {
                         () -> inventory.current().orElse(null),
                         assignments,
                         health::verdicts,
+                        quota
+                            .<SharingAccountingSource>map(
+                                monitor -> () -> QuotaAccounting.of(monitor.current()))
+                            .orElse(SharingAccountingSource.NONE),
                         () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
                         config.nodeName(),
                         clock));
@@ -127,12 +171,24 @@ public final class NodeServices implements AutoCloseable {
         });
     return new NodeServices(
         pods,
+        assignments,
+        simulatedPods,
+        quota,
         plugin,
         exporter,
         new NvmlEventPump(nvml),
         health,
         healthWatching,
         new InventoryWatcher(nvml, inventory, config.inventory().interval()));
+  }
+
+  /**
+   * The sharing plan in force, UUID → shared device, for the quota monitor. Empty until the device
+   * plugin's sharing plan is wired here ({@code DevicePluginService.sharedDevices()}).
+   */
+  private static Supplier<Map<String, SharedDevice>> sharedDevices(
+      Optional<DevicePluginService> plugin) {
+    return Map::of;
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */
@@ -142,10 +198,16 @@ public final class NodeServices implements AutoCloseable {
     // A GPU that stops or starts answering shows first as a health change.
     health.addListener(transition -> inventoryWatcher.checkSoon());
     health.onInventory(first);
+    simulatedPods.ifPresent(started::push);
     pods.ifPresent(
         watcher -> {
           watcher.start();
           started.push(watcher);
+        });
+    quota.ifPresent(
+        monitor -> {
+          monitor.start();
+          started.push(monitor);
         });
     exporter.ifPresent(metrics -> events.addListener(metrics::onNvmlEvent));
     if (healthWatching) {
@@ -213,7 +275,12 @@ public final class NodeServices implements AutoCloseable {
   }
 
   public PodAssignments podAssignments() {
-    return pods.map(PodResourcesWatcher::current).orElse(PodAssignments.NONE);
+    return assignments.current();
+  }
+
+  /** The quota monitor's latest report on shared GPUs, when the monitor runs. */
+  public Optional<QuotaReport> quotaReport() {
+    return quota.map(QuotaMonitor::current);
   }
 
   /** The health verdict of every device, by GPU or MIG UUID (the health service's). */

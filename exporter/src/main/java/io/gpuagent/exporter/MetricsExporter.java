@@ -47,6 +47,7 @@ public final class MetricsExporter implements AutoCloseable {
   private final PodAssignmentSource pods;
   private final DeviceHealthSource health;
   private final LongSupplier podResourcesFailures;
+  private final SharingAccountingSource sharing;
   private final Sampler sampler;
   private final SnapshotBuilder snapshots;
   private final XidRecorder xids = new XidRecorder();
@@ -73,7 +74,33 @@ public final class MetricsExporter implements AutoCloseable {
       LongSupplier podResourcesFailures,
       String hostname,
       Clock clock) {
+    this(
+        config,
+        nvml,
+        inventory,
+        pods,
+        health,
+        SharingAccountingSource.NONE,
+        podResourcesFailures,
+        hostname,
+        clock);
+  }
+
+  /**
+   * @param sharing per-pod use of shared GPUs (the quota monitor's), read each sample
+   */
+  public MetricsExporter(
+      ExporterConfig config,
+      Nvml nvml,
+      Supplier<Inventory> inventory,
+      PodAssignmentSource pods,
+      DeviceHealthSource health,
+      SharingAccountingSource sharing,
+      LongSupplier podResourcesFailures,
+      String hostname,
+      Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
+    this.sharing = Objects.requireNonNull(sharing, "sharing");
     this.pods = Objects.requireNonNull(pods, "pods");
     this.health = Objects.requireNonNull(health, "health");
     this.podResourcesFailures =
@@ -132,6 +159,7 @@ public final class MetricsExporter implements AutoCloseable {
           snapshots.build(
               sample,
               assignments,
+              sharing.current(),
               healthNow,
               xids.snapshot(),
               sampler.errors().snapshot(),

@@ -29,6 +29,7 @@ final class SimulatedExporter implements AutoCloseable {
   final AtomicReference<Inventory> inventory = new AtomicReference<>();
   final AtomicReference<PodAssignments> pods = new AtomicReference<>(PodAssignments.NONE);
   final AtomicLong podResourcesFailures = new AtomicLong();
+  final AtomicReference<SharingAccounting> sharing = new AtomicReference<>(SharingAccounting.NONE);
   final MetricsExporter exporter;
 
   SimulatedExporter(String profile) {
@@ -56,6 +57,7 @@ final class SimulatedExporter implements AutoCloseable {
             inventory::get,
             podSource != null ? podSource : pods::get,
             health,
+            sharing::get,
             podSourceFailures != null ? podSourceFailures : podResourcesFailures::get,
             HOSTNAME,
             clock);

@@ -9,6 +9,7 @@ import io.gpuagent.config.ConfigValues;
 import io.gpuagent.config.ValueType;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.deviceplugin.sharing.SharingConfig;
+import io.gpuagent.deviceplugin.sharing.quota.QuotaConfig;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
 import io.gpuagent.nvml.jna.JnaNvml;
@@ -36,7 +37,8 @@ public record AgentConfig(
     Optional<DevicePluginConfig> devicePlugin,
     Optional<PodResourcesConfig> podResources,
     Optional<ExporterConfig> metrics,
-    Optional<HealthConfig> health) {
+    Optional<HealthConfig> health,
+    Optional<QuotaConfig> quota) {
 
   /** The only schema version this agent reads. */
   public static final int VERSION = 1;
@@ -124,7 +126,8 @@ public record AgentConfig(
               SharingConfig.SECTION,
               PodResourcesConfig.SECTION,
               ExporterConfig.SECTION,
-              HealthConfig.SECTION));
+              HealthConfig.SECTION,
+              QuotaConfig.SECTION));
 
   static AgentConfig from(ConfigValues values) {
     return new AgentConfig(
@@ -140,7 +143,8 @@ public record AgentConfig(
         enabled(values, DevicePluginConfig.ENABLED, DevicePluginConfig::from),
         enabled(values, PodResourcesConfig.ENABLED, PodResourcesConfig::from),
         enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
-        enabled(values, HealthConfig.ENABLED, HealthConfig::from));
+        enabled(values, HealthConfig.ENABLED, HealthConfig::from),
+        enabled(values, QuotaConfig.ENABLED, QuotaConfig::from));
   }
 
   /** A module's configuration, built by the module, when its {@code enabled} key is true. */
@@ -164,6 +168,7 @@ public record AgentConfig(
         Optional.empty(),
         podResources,
         metrics,
-        health);
+        health,
+        quota);
   }
 }

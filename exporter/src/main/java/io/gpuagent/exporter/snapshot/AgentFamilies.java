@@ -1,5 +1,6 @@
 package io.gpuagent.exporter.snapshot;
 
+import io.gpuagent.exporter.SharingAccounting;
 import io.gpuagent.exporter.events.XidRecorder;
 import io.gpuagent.exporter.sampling.GpuSample;
 import io.gpuagent.exporter.sampling.NodeSample;
@@ -39,7 +40,8 @@ final class AgentFamilies {
       DeviceLabels labels,
       Map<String, Gpu> knownGpus,
       XidRecorder.Snapshot xids,
-      Map<String, HealthState> health) {
+      Map<String, HealthState> health,
+      SharingAccounting sharing) {
     List<MetricSnapshot> snapshots = new ArrayList<>();
     Family xidCounts =
         new Family(
@@ -56,7 +58,8 @@ final class AgentFamilies {
     Family podMemory =
         new Family(
             "gpu_agent_pod_gpu_memory_used_bytes",
-            "GPU memory used by the compute processes on a device one container owns, in bytes.");
+            "GPU memory used by a container's compute processes, in bytes: on a device it owns, or"
+                + " its processes' share of a shared GPU.");
     Family podDevices =
         new Family(
             "gpu_agent_pod_allocated_devices",
@@ -101,12 +104,14 @@ final class AgentFamilies {
                         migSample.processMemoryBytes()));
       }
     }
+    List<MetricSnapshot> shared = SharingFamilies.build(labels, knownGpus, sharing, podMemory);
     addNonEmpty(snapshots, xidCounts, Family::counter);
     addNonEmpty(snapshots, ecc, Family::counter);
     addNonEmpty(snapshots, clockReasons, Family::gauge);
     addNonEmpty(snapshots, healthFamily(labels, knownGpus, sample, health), Family::gauge);
     addNonEmpty(snapshots, podMemory, Family::gauge);
     addNonEmpty(snapshots, podDevices, Family::gauge);
+    snapshots.addAll(shared);
     return snapshots;
   }
 

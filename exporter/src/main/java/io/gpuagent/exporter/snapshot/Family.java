@@ -2,6 +2,7 @@ package io.gpuagent.exporter.snapshot;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
@@ -53,6 +54,18 @@ final class Family {
                     .labels(labels)
                     .value(value)
                     .build()));
+    return builder.build();
+  }
+
+  /** An info metric (value 1), named without {@code _info}: the writers add it. */
+  MetricSnapshot info() {
+    InfoSnapshot.Builder builder = InfoSnapshot.builder().name(name).help(help);
+    series
+        .keySet()
+        .forEach(
+            labels ->
+                builder.dataPoint(
+                    InfoSnapshot.InfoDataPointSnapshot.builder().labels(labels).build()));
     return builder.build();
   }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which containers hold each GPU and MIG device, from the kubelet's device IDs: a GPU UUID or MIG
@@ -17,16 +18,20 @@ import java.util.Optional;
  * (dcgm-exporter issue #307). IDs of devices this node does not have are ignored.
  */
 final class PodAttribution {
-  static final PodAttribution NONE = new PodAttribution(Map.of());
+  static final PodAttribution NONE = new PodAttribution(Map.of(), Set.of());
 
   /** Device UUID → container → how many of its device IDs the container holds. */
   private final Map<String, Map<ContainerRef, Integer>> holders;
 
-  private PodAttribution(Map<String, Map<ContainerRef, Integer>> holders) {
+  private final Set<String> shared;
+
+  private PodAttribution(Map<String, Map<ContainerRef, Integer>> holders, Set<String> shared) {
     this.holders = holders;
+    this.shared = Set.copyOf(shared);
   }
 
-  static PodAttribution of(PodAssignments assignments, Inventory inventory) {
+  /** A device in {@code shared} has holders but never an owner, however many hold it. */
+  static PodAttribution of(PodAssignments assignments, Inventory inventory, Set<String> shared) {
     Map<String, Map<ContainerRef, Integer>> holders = new HashMap<>();
     assignments
         .byDeviceId()
@@ -42,11 +47,14 @@ final class PodAttribution {
                 byContainer.merge(container, 1, Integer::sum);
               }
             });
-    return new PodAttribution(holders);
+    return new PodAttribution(holders, shared);
   }
 
   /** The one container holding the device, if exactly one does. */
   Optional<ContainerRef> owner(String deviceUuid) {
+    if (shared.contains(deviceUuid)) {
+      return Optional.empty();
+    }
     Map<ContainerRef, Integer> byContainer = holders.getOrDefault(deviceUuid, Map.of());
     return byContainer.size() == 1
         ? Optional.of(byContainer.keySet().iterator().next())

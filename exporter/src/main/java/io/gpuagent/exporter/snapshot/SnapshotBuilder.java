@@ -1,5 +1,6 @@
 package io.gpuagent.exporter.snapshot;
 
+import io.gpuagent.exporter.SharingAccounting;
 import io.gpuagent.exporter.counters.CounterSet;
 import io.gpuagent.exporter.events.XidRecorder;
 import io.gpuagent.exporter.exposition.ExpositionSnapshot;
@@ -44,9 +45,14 @@ public final class SnapshotBuilder {
     this.jvm = jvm;
   }
 
+  /**
+   * With the per-pod accounting of shared GPUs: their series never carry one pod's labels (a shared
+   * GPU is no pod's), and each sharer gets its own used, quota and violation series.
+   */
   public ExpositionSnapshot build(
       NodeSample sample,
       PodAssignments assignments,
+      SharingAccounting sharing,
       Map<String, HealthState> health,
       XidRecorder.Snapshot xids,
       Map<NvmlErrors.Key, Long> nvmlErrors,
@@ -59,12 +65,12 @@ public final class SnapshotBuilder {
             hostname,
             sample.inventory(),
             counters.labels(),
-            PodAttribution.of(assignments, sample.inventory()));
+            PodAttribution.of(assignments, sample.inventory(), sharing.byDevice().keySet()));
 
     List<MetricSnapshot> all = new ArrayList<>();
     DcgmFamilies.Built dcgm = DcgmFamilies.build(counters, sample, labels, xids);
     all.addAll(dcgm.snapshots());
-    all.addAll(AgentFamilies.build(sample, labels, devices, xids, health));
+    all.addAll(AgentFamilies.build(sample, labels, devices, xids, health, sharing));
     all.addAll(
         SelfFamilies.build(
             sample,

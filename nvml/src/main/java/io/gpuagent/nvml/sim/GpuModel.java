@@ -25,6 +25,7 @@ record GpuModel(
     int multiprocessors,
     long memoryTotalBytes,
     long memoryReservedBytes,
+    long contextOverheadBytes,
     int pcieGeneration,
     int pcieWidth,
     Power power,

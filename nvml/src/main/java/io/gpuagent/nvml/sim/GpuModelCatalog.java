@@ -93,6 +93,7 @@ final class GpuModelCatalog {
             yaml.integer("multiprocessors"),
             yaml.longValue("memoryTotalBytes"),
             yaml.longValue("memoryReservedMiB") << 20,
+            yaml.longValue("contextOverheadMiB") << 20,
             pcieGeneration,
             pcieWidth,
             power(yaml.map("powerW")),

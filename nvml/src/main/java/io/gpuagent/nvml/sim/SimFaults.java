@@ -81,6 +81,11 @@ final class SimFaults {
     return List.copyOf(found);
   }
 
+  /** A process that ended by a signal is no longer an active fault. */
+  void processEnded(int pid) {
+    active.removeIf(f -> f.fault() instanceof SimFault.Process p && p.pid() == pid);
+  }
+
   /** A MIG device that no longer exists takes its faults with it. */
   void forget(String uuid) {
     active.removeIf(f -> f.deviceUuid().equals(uuid));
@@ -171,13 +176,13 @@ final class SimFaults {
             .instance()
             .map(ci -> ci.gpuInstance().memory().freeBytes())
             .orElse(gpu.memoryInfo().freeBytes());
-    if (process.usedMemoryBytes() > free) {
+    if (gpu.needs(process.usedMemoryBytes()) > free) {
       throw new IllegalArgumentException(
           "pid "
               + process.pid()
               + " needs "
               + process.usedMemoryBytes()
-              + " bytes but "
+              + " bytes and a CUDA context but "
               + uuid
               + " has "
               + free

@@ -78,9 +78,13 @@ final class SimGpu {
 
   // ---- memory and processes ------------------------------------------------------------------
 
-  /** Reserved memory is the driver's; used is what the processes hold; the rest is free. */
+  /**
+   * Reserved memory is the driver's; used is what the processes hold plus one CUDA context each
+   * (NVML's per-process figure leaves the context out here, as a pod's quota does); the rest is
+   * free.
+   */
   MemoryInfo memoryInfo() {
-    long used = processes.stream().mapToLong(SimProcess::usedMemoryBytes).sum();
+    long used = usedBy(processes);
     long reserved = model.memoryReservedBytes();
     long total = model.memoryTotalBytes();
     return new MemoryInfo(total, reserved, total - reserved - used, used);
@@ -88,6 +92,21 @@ final class SimGpu {
 
   List<SimProcess> processes() {
     return List.copyOf(processes);
+  }
+
+  /** Frame-buffer memory the processes take: their own plus one context each. */
+  long usedBy(List<SimProcess> these) {
+    long own = these.stream().mapToLong(SimProcess::usedMemoryBytes).sum();
+    return own + these.size() * model.contextOverheadBytes();
+  }
+
+  /** The frame buffer one more process of {@code bytes} needs: its memory and its context. */
+  long needs(long bytes) {
+    return bytes + model.contextOverheadBytes();
+  }
+
+  java.util.Optional<SimProcess> process(int pid) {
+    return processes.stream().filter(p -> p.pid() == pid).findFirst();
   }
 
   List<SimProcess> processesIn(SimGpuInstance gi) {
@@ -103,11 +122,15 @@ final class SimGpu {
   void addProcess(SimProcess process) {
     processes.add(process);
     processesChanged();
+    node.processes().started(this, process);
   }
 
   boolean removeProcess(int pid) {
     boolean removed = processes.removeIf(p -> p.pid() == pid);
     processesChanged();
+    if (removed) {
+      node.processes().ended(pid);
+    }
     return removed;
   }
 

@@ -56,7 +56,7 @@ final class SimGpuInstance implements GpuInstance {
   /** The instance's own memory, shared by its compute instances; the driver reserves none of it. */
   MemoryInfo memory() {
     long total = profile.memoryMiB() << 20;
-    long used = gpu.processesIn(this).stream().mapToLong(SimProcess::usedMemoryBytes).sum();
+    long used = gpu.usedBy(gpu.processesIn(this));
     return new MemoryInfo(total, 0, total - used, used);
   }
 

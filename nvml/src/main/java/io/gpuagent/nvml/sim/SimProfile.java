@@ -12,7 +12,8 @@ record SimProfile(
     int cudaDriverVersion,
     NvLinkFabric fabric,
     int nvSwitches,
-    List<GpuSpec> gpus) {
+    List<GpuSpec> gpus,
+    List<PodSpec> pods) {
 
   /** How the GPUs' NVLinks are wired. */
   enum NvLinkFabric {
@@ -44,7 +45,28 @@ record SimProfile(
     }
   }
 
+  /**
+   * A simulated pod's container on a shared GPU: the shares it holds ({@code <uuid>::<k>}) and its
+   * compute processes, started with the node.
+   */
+  record PodSpec(
+      String namespace,
+      String name,
+      String container,
+      int gpu,
+      List<Integer> shares,
+      List<ProcessSpec> processes) {
+    PodSpec {
+      shares = List.copyOf(shares);
+      processes = List.copyOf(processes);
+    }
+  }
+
+  /** One process of a simulated pod. */
+  record ProcessSpec(int pid, long memoryBytes, int smPercent, boolean ignoresSigterm) {}
+
   SimProfile {
     gpus = List.copyOf(gpus);
+    pods = List.copyOf(pods);
   }
 }

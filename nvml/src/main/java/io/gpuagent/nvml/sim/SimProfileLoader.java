@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 final class SimProfileLoader {
 
-  static final List<String> BUILT_IN = List.of("a100-mig", "h100x8", "pcie-mixed");
+  static final List<String> BUILT_IN = List.of("a100-mig", "h100x8", "h100x8-shared", "pcie-mixed");
 
   private static final Pattern BUS_ID =
       Pattern.compile(
@@ -116,6 +116,7 @@ final class SimProfileLoader {
       gpus.add(gpu(gpu, fabric));
       gpu.done();
     }
+    List<YamlMap> podMaps = yaml.optMapList("pods");
     yaml.done();
     checkBusIdsUnique(yaml, gpus);
     checkPcieTree(yaml, gpus);
@@ -125,7 +126,8 @@ final class SimProfileLoader {
     if (fabric != SimProfile.NvLinkFabric.NONE && switches < 1) {
       throw yaml.error("nvlink.switches", "must be at least 1, got " + switches);
     }
-    return new SimProfile(name, driver, cuda, fabric, switches, gpus);
+    List<SimProfile.PodSpec> pods = SimPodsLoader.pods(yaml, podMaps, gpus);
+    return new SimProfile(name, driver, cuda, fabric, switches, gpus, pods);
   }
 
   private static SimProfile.NvLinkFabric fabric(YamlMap nvlink) {
@@ -226,7 +228,17 @@ final class SimProfileLoader {
     double utilization = yaml.optNumber("utilization").orElse(0.0);
     double amplitude = yaml.optNumber("amplitude").orElse(0.0);
     double period = yaml.optNumber("periodSeconds").orElse(600.0);
+    int processes = yaml.optInteger("processes").orElse(0);
+    long memoryMiB = yaml.optLong("memoryMiB").orElse(0L);
     yaml.done();
+    if (processes < 0 || processes > 99) {
+      throw yaml.error("processes", "must be 0..99, got " + processes);
+    }
+    if ((processes > 0) != (memoryMiB > 0)) {
+      throw yaml.error(
+          "memoryMiB",
+          "background processes need memoryMiB > 0 each, and memoryMiB needs processes");
+    }
     if (utilization - amplitude < 0 || utilization + amplitude > 100 || amplitude < 0) {
       throw yaml.error(
           "utilization",
@@ -238,7 +250,7 @@ final class SimProfileLoader {
     if (period <= 0) {
       throw yaml.error("periodSeconds", "must be positive, got " + period);
     }
-    return new SimWorkload.Background(utilization, amplitude, period);
+    return new SimWorkload.Background(utilization, amplitude, period, processes, memoryMiB << 20);
   }
 
   private static void checkBusIdsUnique(YamlMap yaml, List<SimProfile.GpuSpec> gpus) {

@@ -75,10 +75,17 @@ final class SimSensors {
     return (int) Math.round(30 + 40 * workload.integralsAt(t).laggedLoad());
   }
 
-  /** Idle clocks when nothing runs, boost clocks under load. */
+  /**
+   * Idle clocks when nothing runs; under load the clock climbs with utilization, from halfway to
+   * the boost clock at a trickle of load to the boost clock from half load up.
+   */
   int clockMhz(ClockType type, double t) {
     GpuModel.ClockRange range = model.clock(type);
-    return workload.load(t) > 0 ? range.max() : range.idle();
+    double load = workload.load(t);
+    if (load <= 0) {
+      return range.idle();
+    }
+    return (int) Math.round(range.idle() + (range.max() - range.idle()) * Math.min(1, 0.5 + load));
   }
 
   ClockEventReasons clockEventReasons(double t) {

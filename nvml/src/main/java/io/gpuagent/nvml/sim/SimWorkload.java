@@ -13,9 +13,21 @@ import java.util.TreeMap;
  */
 final class SimWorkload {
 
-  /** A synthetic background load: mean and swing in percent, and the period of the swing. */
-  record Background(double utilization, double amplitude, double periodSeconds) {
-    static final Background IDLE = new Background(0, 0, 600);
+  /**
+   * A synthetic background load: mean and swing in percent, the period of the swing, and the job
+   * that makes it: {@code processes} background processes holding {@code memoryBytes} each (none: a
+   * wave without processes, the old behaviour).
+   */
+  record Background(
+      double utilization, double amplitude, double periodSeconds, int processes, long memoryBytes) {
+    static final Background IDLE = new Background(0, 0, 600, 0, 0);
+
+    /** The pid of background process {@code i} on GPU {@code gpuIndex}. */
+    static int pid(int gpuIndex, int i) {
+      return FIRST_PID + 100 * gpuIndex + i;
+    }
+
+    static final int FIRST_PID = 20_000;
   }
 
   /** Integrals since t = 0: joules drawn, seconds at full load, and the lagged load (0..1). */

@@ -32,12 +32,15 @@ public final class SimulatedNode implements Nvml {
   private final SimCalls calls = new SimCalls(faults);
   private final SimEventHub events = new SimEventHub(this);
   private final List<SimGpu> gpus = new ArrayList<>();
+  private final SimProcFs procFs;
+  private final List<SimPod> pods = new ArrayList<>();
 
   private SimulatedNode(SimProfile profile, SimOptions options) {
     this.profile = profile;
     this.options = options;
     this.createdAt = options.clock().instant();
     this.identity = new SimIdentity(profile.name(), options.seed(), options.nodeName());
+    this.procFs = new SimProcFs(options.nodeName());
     for (SimProfile.GpuSpec spec : profile.gpus()) {
       SimGpu gpu = new SimGpu(this, gpus.size(), spec, identity, options.seed());
       gpus.add(gpu);
@@ -47,6 +50,7 @@ public final class SimulatedNode implements Nvml {
         gi.create(MigPlacementRules.fullComputeProfileIndex(placed.profile()));
       }
     }
+    new SimJobs(this).start(profile, pods);
   }
 
   /**
@@ -168,6 +172,56 @@ public final class SimulatedNode implements Nvml {
         });
   }
 
+  // ---- simulated processes and pods ----------------------------------------------------------
+
+  /** The profile's simulated pods, in profile order; they keep their shares when processes end. */
+  public List<SimPod> pods() {
+    return List.copyOf(pods);
+  }
+
+  /**
+   * Writes a {@code /proc}-like entry ({@code <pid>/environ}, {@code <pid>/cgroup}) for every
+   * simulated process under {@code directory}, now and as processes start and end, so code that
+   * reads {@code /proc} (the quota monitor) sees the simulated processes.
+   *
+   * @throws java.io.UncheckedIOException when the directory cannot be written
+   */
+  public void mirrorProcFs(java.nio.file.Path directory) {
+    calls.lockedRun(() -> procFs.mirrorInto(directory, gpus));
+  }
+
+  /**
+   * SIGTERM to a simulated process: it ends (its memory and load go), unless it ignores SIGTERM.
+   *
+   * @return whether a process with this pid was running
+   */
+  public boolean terminateProcess(int pid) {
+    return calls.locked(() -> endProcess(pid, false));
+  }
+
+  /**
+   * SIGKILL to a simulated process: it ends.
+   *
+   * @return whether a process with this pid was running
+   */
+  public boolean killProcess(int pid) {
+    return calls.locked(() -> endProcess(pid, true));
+  }
+
+  private boolean endProcess(int pid, boolean force) {
+    for (SimGpu gpu : gpus) {
+      Optional<SimProcess> process = gpu.process(pid);
+      if (process.isPresent()) {
+        if (force || !process.get().ignoresSigterm()) {
+          gpu.removeProcess(pid);
+          faults.processEnded(pid);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ---- Nvml ----------------------------------------------------------------------------------
 
   @Override
@@ -279,6 +333,10 @@ public final class SimulatedNode implements Nvml {
 
   SimEventHub events() {
     return events;
+  }
+
+  SimProcFs processes() {
+    return procFs;
   }
 
   /** Runs one NVML call on a device; see {@link SimCalls}. */

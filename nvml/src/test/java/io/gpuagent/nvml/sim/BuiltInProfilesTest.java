@@ -20,7 +20,8 @@ class BuiltInProfilesTest {
 
   @Test
   void builtInProfilesAreListedSorted() {
-    assertThat(SimulatedNode.builtInProfiles()).containsExactly("a100-mig", "h100x8", "pcie-mixed");
+    assertThat(SimulatedNode.builtInProfiles())
+        .containsExactly("a100-mig", "h100x8", "h100x8-shared", "pcie-mixed");
   }
 
   @Test

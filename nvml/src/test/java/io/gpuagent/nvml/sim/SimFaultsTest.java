@@ -120,7 +120,8 @@ class SimFaultsTest {
     MemoryInfo after = gpu.memoryInfo();
 
     assertThat(before.usedBytes()).isZero();
-    assertThat(after.usedBytes()).isEqualTo(15 * GIB);
+    // FB used is the processes' memory plus one CUDA context each (A100: 420 MiB)
+    assertThat(after.usedBytes()).isEqualTo(15 * GIB + 2 * (420L << 20));
     assertThat(after.reservedBytes()).isEqualTo(811L << 20);
     assertThat(after.reservedBytes() + after.usedBytes() + after.freeBytes())
         .isEqualTo(after.totalBytes());
@@ -142,6 +143,7 @@ class SimFaultsTest {
     clock.advanceSeconds(5);
 
     assertThat(gpu.utilization().orElseThrow().gpuPercent()).isBetween(57, 63);
+    // at 60 % load the SM clock is at its boost clock (it climbs until half load)
     assertThat(gpu.clockMhz(ClockType.SM)).contains(1410);
     assertThat(gpu.processUtilization(0))
         .singleElement()
@@ -154,8 +156,8 @@ class SimFaultsTest {
     NvmlDevice mig = gpu.migDevice(2).orElseThrow();
     node.inject(mig.uuid(), new SimFault.Process(555, 4 * GIB, 90));
 
-    assertThat(mig.memoryInfo().usedBytes()).isEqualTo(4 * GIB);
-    assertThat(mig.memoryInfo().freeBytes()).isEqualTo((9728L << 20) - 4 * GIB);
+    assertThat(mig.memoryInfo().usedBytes()).isEqualTo(4 * GIB + (420L << 20));
+    assertThat(mig.memoryInfo().freeBytes()).isEqualTo((9728L << 20) - 4 * GIB - (420L << 20));
     ProcessInfo expected =
         new ProcessInfo(555, Optional.of(4 * GIB), Optional.of(9), Optional.of(0));
     assertThat(mig.computeRunningProcesses()).containsExactly(expected);

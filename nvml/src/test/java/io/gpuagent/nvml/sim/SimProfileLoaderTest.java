@@ -78,8 +78,8 @@ class SimProfileLoaderTest {
     assertThatThrownBy(() -> SimulatedNode.load("h200x8", SimOptions.defaults()))
         .isInstanceOf(SimProfileException.class)
         .hasMessage(
-            "profile 'h200x8': not a built-in profile [a100-mig, h100x8, pcie-mixed] and not a"
-                + " .yaml, .yml or .json file");
+            "profile 'h200x8': not a built-in profile [a100-mig, h100x8, h100x8-shared, pcie-mixed]"
+                + " and not a .yaml, .yml or .json file");
     assertThatThrownBy(
             () -> SimulatedNode.load(dir.resolve("missing.yaml").toString(), SimOptions.defaults()))
         .isInstanceOf(SimProfileException.class)
@@ -100,6 +100,51 @@ class SimProfileLoaderTest {
     assertThat(node.profileName()).isEqualTo("lab");
     assertThat(node.deviceByIndex(0).pciInfo().busId()).isEqualTo("00000000:3B:00.0");
     assertThat(node.deviceByIndex(0).name()).isEqualTo("NVIDIA A100-SXM4-40GB");
+  }
+
+  @Test
+  void podsMayNotShareASliceNorAPid() {
+    String gpu =
+        "gpus:\n  - {model: NVIDIA H100 80GB HBM3, busId: \"0000:18:00.0\", numaNode: 0}\n";
+    assertProfileError(
+        gpu
+            + "pods:\n"
+            + "  - {name: a, gpu: 0, shares: {from: 0, count: 4}}\n"
+            + "  - {name: b, gpu: 0, shares: {from: 3, count: 4}}\n",
+        "bad.yaml: pods[1].shares: share 3 of GPU 0 is already held by default/a/main");
+    assertProfileError(
+        gpu
+            + "pods:\n"
+            + "  - {name: a, gpu: 0, shares: {count: 1}, processes: [{pid: 5, memoryMiB: 1}]}\n"
+            + "  - {name: b, gpu: 0, shares: {from: 1, count: 1},"
+            + " processes: [{pid: 5, memoryMiB: 1}]}\n",
+        "bad.yaml: pods[1].processes: pid 5 is used twice on the node");
+    assertProfileError(
+        gpu + "pods:\n  - {name: a, gpu: 1, shares: {count: 1}}\n",
+        "bad.yaml: pods[0].gpu: no GPU 1 (1 GPUs)");
+  }
+
+  @Test
+  void aPodProcessThatDoesNotFitIsAProfileError() {
+    Path file =
+        SimNodes.write(
+            dir,
+            "big.yaml",
+            "gpus:\n  - {model: NVIDIA H100 80GB HBM3, busId: \"0000:18:00.0\", numaNode: 0}\n"
+                + "pods:\n  - {name: a, gpu: 0, shares: {count: 1},"
+                + " processes: [{pid: 5, memoryMiB: 81000}]}\n");
+    assertThatThrownBy(() -> SimulatedNode.load(file.toString(), SimOptions.defaults()))
+        .isInstanceOf(SimProfileException.class)
+        .hasMessageContaining(
+            "pid 5 needs 81000 MiB and a CUDA context, but GPU 0 has 81092 MiB free");
+  }
+
+  @Test
+  void backgroundProcessesNeedTheirMemory() {
+    assertProfileError(
+        "gpus:\n  - {model: NVIDIA L40S, busId: \"0000:18:00.0\", numaNode: 0,"
+            + " workload: {utilization: 50, processes: 1}}\n",
+        "bad.yaml: gpus[0].workload.memoryMiB: background processes need memoryMiB > 0 each");
   }
 
   private String migGpu(String instances) {
