@@ -34,7 +34,8 @@ final class SimFaultJson {
           Map.entry("hung-kernel", Set.of()),
           Map.entry("slow-kernel", Set.of("delayMs")),
           Map.entry("unprivileged", Set.of()),
-          Map.entry("no-all-links-scope", Set.of()));
+          Map.entry("no-all-links-scope", Set.of()),
+          Map.entry("mig-create-failure", Set.of("after")));
 
   /** A parsed request: the device as the user named it, and the fault. */
   record Request(Object device, SimFault fault) {}
@@ -89,6 +90,9 @@ final class SimFaultJson {
               new SimFault.SlowKernel(Duration.ofMillis(requiredLong(body, "delayMs")));
           case "unprivileged" -> new SimFault.Unprivileged();
           case "no-all-links-scope" -> new SimFault.NoAllLinksScope();
+          case "mig-create-failure" ->
+              new SimFault.MigCreateFailure(
+                  body.containsKey("after") ? requiredInt(body, "after") : 0);
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
         };
     return new Request(device, fault);
