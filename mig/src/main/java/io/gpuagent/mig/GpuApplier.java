@@ -101,7 +101,11 @@ final class GpuApplier {
     return outcome(
         before,
         GpuOutcome.Outcome.APPLIED,
-        after.instances().stream().map(MigInstance::toString).collect(Collectors.joining(" ")),
+        after.instances().isEmpty()
+            ? "MIG on, no instances"
+            : after.instances().stream()
+                .map(MigInstance::toString)
+                .collect(Collectors.joining(" ")),
         after);
   }
 
