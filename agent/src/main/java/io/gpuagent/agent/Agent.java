@@ -6,6 +6,7 @@ import io.gpuagent.agent.http.AccessControl;
 import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
 import io.gpuagent.agent.http.MetricsRoute;
+import io.gpuagent.agent.http.MigRoutes;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.nvml.Nvml;
@@ -118,6 +119,7 @@ public final class Agent implements AutoCloseable {
             ready::get,
             AccessControl.from(config.http()));
     services.exporter().ifPresent(exporter -> MetricsRoute.addTo(router, exporter));
+    new MigRoutes(vertx, services.mig()).addTo(router);
     simulator.ifPresent(
         node -> new SimFaultRoutes(vertx, node, inventory, services::onGpuReset).addTo(router));
     server =

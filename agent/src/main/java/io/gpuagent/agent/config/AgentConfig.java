@@ -10,6 +10,7 @@ import io.gpuagent.config.ValueType;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
+import io.gpuagent.mig.MigConfig;
 import io.gpuagent.nvml.jna.JnaNvml;
 import io.gpuagent.podresources.PodResourcesConfig;
 import java.time.Duration;
@@ -35,7 +36,8 @@ public record AgentConfig(
     Optional<DevicePluginConfig> devicePlugin,
     Optional<PodResourcesConfig> podResources,
     Optional<ExporterConfig> metrics,
-    Optional<HealthConfig> health) {
+    Optional<HealthConfig> health,
+    MigConfig mig) {
 
   /** The only schema version this agent reads. */
   public static final int VERSION = 1;
@@ -122,7 +124,8 @@ public record AgentConfig(
               DevicePluginConfig.SECTION,
               PodResourcesConfig.SECTION,
               ExporterConfig.SECTION,
-              HealthConfig.SECTION));
+              HealthConfig.SECTION,
+              MigConfig.SECTION));
 
   static AgentConfig from(ConfigValues values) {
     return new AgentConfig(
@@ -138,7 +141,8 @@ public record AgentConfig(
         enabled(values, DevicePluginConfig.ENABLED, DevicePluginConfig::from),
         enabled(values, PodResourcesConfig.ENABLED, PodResourcesConfig::from),
         enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
-        enabled(values, HealthConfig.ENABLED, HealthConfig::from));
+        enabled(values, HealthConfig.ENABLED, HealthConfig::from),
+        MigConfig.from(values));
   }
 
   /** A module's configuration, built by the module, when its {@code enabled} key is true. */
@@ -162,6 +166,7 @@ public record AgentConfig(
         Optional.empty(),
         podResources,
         metrics,
-        health);
+        health,
+        mig);
   }
 }
