@@ -8,6 +8,7 @@ import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
 import io.gpuagent.agent.http.HttpServerSetup;
 import io.gpuagent.agent.http.MetricsRoute;
+import io.gpuagent.agent.http.MigRoutes;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
 import io.gpuagent.nvml.Nvml;
@@ -124,6 +125,7 @@ public final class Agent implements AutoCloseable {
             AccessControl.from(http),
             http.limits());
     services.exporter().ifPresent(exporter -> MetricsRoute.addTo(router, exporter));
+    new MigRoutes(vertx, services.mig()).addTo(router);
     simulator.ifPresent(
         node -> new SimFaultRoutes(vertx, node, inventory, services::onGpuReset).addTo(router));
     HttpServerOptions options = HttpServerSetup.options(vertx, http);

@@ -12,6 +12,8 @@ import io.gpuagent.exporter.SharingAccountingSource;
 import io.gpuagent.health.DeviceHealthView;
 import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
+import io.gpuagent.mig.GpuReset;
+import io.gpuagent.mig.MigManager;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.health.HealthState;
@@ -26,6 +28,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,6 +61,7 @@ public final class NodeServices implements AutoCloseable {
 
   private final boolean healthWatching;
   private final InventoryWatcher inventoryWatcher;
+  private final MigManager mig;
   private final Object healthPush = new Object();
 
   private NodeServices(
@@ -69,7 +74,8 @@ public final class NodeServices implements AutoCloseable {
       NvmlEventPump events,
       HealthService health,
       boolean healthWatching,
-      InventoryWatcher inventoryWatcher) {
+      InventoryWatcher inventoryWatcher,
+      MigManager mig) {
     this.pods = pods;
     this.assignments = assignments;
     this.simulatedPods = simulatedPods;
@@ -80,6 +86,7 @@ public final class NodeServices implements AutoCloseable {
     this.health = health;
     this.healthWatching = healthWatching;
     this.inventoryWatcher = inventoryWatcher;
+    this.mig = mig;
   }
 
   /**
@@ -162,8 +169,20 @@ public final class NodeServices implements AutoCloseable {
                         () -> pods.map(PodResourcesWatcher::failures).orElse(0L),
                         config.nodeName(),
                         clock));
+    // MIG: drains through the device plugin and podresources; a mode change resets the GPU
+    GpuReset reset =
+        simulator
+            .<GpuReset>map(
+                node ->
+                    gpu -> {
+                      node.resetGpu(gpu.uuid());
+                      health.onGpuReset(gpu.uuid());
+                    })
+            .orElseGet(NvidiaSmiReset::new);
+    MigManager mig = new MigManager(nvml, config.mig(), new MigDrain(plugin, pods), reset, clock);
     exporter.ifPresent(
         metrics -> {
+          MigMetrics.register(metrics.registry(), mig);
           plugin.ifPresent(p -> DevicePluginMetrics.register(metrics.registry(), p));
           if (healthWatching) {
             HealthMetrics.register(metrics.registry(), health);
@@ -179,7 +198,8 @@ public final class NodeServices implements AutoCloseable {
         new NvmlEventPump(nvml),
         health,
         healthWatching,
-        new InventoryWatcher(nvml, inventory, config.inventory().interval()));
+        new InventoryWatcher(nvml, inventory, config.inventory().interval()),
+        mig);
   }
 
   /**
@@ -234,6 +254,37 @@ public final class NodeServices implements AutoCloseable {
     inventory.addListener(this::onInventory);
     inventoryWatcher.start();
     started.push(inventoryWatcher);
+    startMigLayout();
+  }
+
+  /**
+   * Applies {@code mig.selected} in the background once everything serves: the device plugin drains
+   * each GPU it changes, and the MIG events bring the rebuild that re-advertises.
+   */
+  private void startMigLayout() {
+    if (mig.config().selected().isEmpty()) {
+      return;
+    }
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "gpu-agent-mig"));
+    started.push(executor::shutdownNow);
+    executor.execute(
+        () -> {
+          try {
+            mig.applySelected();
+          } catch (RuntimeException e) {
+            LOG.atWarn()
+                .setMessage("mig-apply-failed")
+                .addKeyValue("layout", mig.config().selected().orElse(""))
+                .addKeyValue("error", e.getMessage())
+                .log();
+          }
+        });
+  }
+
+  /** The MIG manager: {@code /api/v1/mig} and the node label choose layouts through it. */
+  public MigManager mig() {
+    return mig;
   }
 
   /** A GPU was reset (the simulator's reset route today): sticky reasons may clear. */

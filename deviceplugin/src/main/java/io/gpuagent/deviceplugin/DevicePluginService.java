@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,7 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile ResourcePlan plan;
   private volatile List<PluginEndpoint> endpointView = List.of();
   private volatile List<String> problems = List.of();
+  private volatile Set<String> withdrawn = Set.of();
 
   private final Optional<MpsDaemons> mps;
   private LifecycleExecutor lifecycle;
@@ -194,6 +197,42 @@ public final class DevicePluginService implements AutoCloseable {
     kubeletRestartListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Stops offering one GPU's devices (the GPU and its MIG devices): they leave every ListAndWatch
+   * list and Allocate refuses them, until {@link #restore}. Pods that hold them keep them. For a
+   * MIG re-layout, which drains only the GPU it changes. Returns once the lists are sent.
+   */
+  public void withdraw(String gpuUuid) {
+    changeWithdrawn(gpuUuid, true);
+  }
+
+  /** Offers a withdrawn GPU's devices again, as the current plan has them. */
+  public void restore(String gpuUuid) {
+    changeWithdrawn(gpuUuid, false);
+  }
+
+  private synchronized void changeWithdrawn(String gpuUuid, boolean withdraw) {
+    Objects.requireNonNull(gpuUuid, "gpuUuid");
+    Set<String> next = new HashSet<>(withdrawn);
+    boolean changed = withdraw ? next.add(gpuUuid) : next.remove(gpuUuid);
+    if (!changed) {
+      return;
+    }
+    withdrawn = Set.copyOf(next);
+    LOG.atInfo()
+        .setMessage(withdraw ? "gpu-withdrawn" : "gpu-restored")
+        .addKeyValue("uuid", gpuUuid)
+        .log();
+    if (!started || closed || plan == null) {
+      return;
+    }
+    try {
+      lifecycle.call(this::publishHealth);
+    } catch (RejectedExecutionException e) {
+      LOG.atDebug().setMessage("withdraw-after-close").addKeyValue("error", e.getMessage()).log();
+    }
+  }
+
   /** What is advertised now, with registration state and health. */
   public DevicePluginStatus status() {
     return new DevicePluginStatus(
@@ -260,7 +299,9 @@ public final class DevicePluginService implements AutoCloseable {
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     lastKubelet = kubelet;
     List<ResourceSnapshot> snapshots =
-        next.resources().stream().map(resource -> snapshot(next, resource)).toList();
+        next.resources().stream()
+            .map(resource -> snapshot(next, withoutWithdrawn(resource)))
+            .toList();
     try {
       endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {
@@ -342,12 +383,30 @@ public final class DevicePluginService implements AutoCloseable {
     endpoints.refresh(
         current ->
             ResourceSnapshot.of(
-                current.resource(),
+                withoutWithdrawn(planned(current.resource())),
                 health,
                 current.allocator(),
                 current.capabilities(),
                 current.shared()));
     return null;
+  }
+
+  /** The resource as the plan has it, every device included. */
+  private PlannedResource planned(PlannedResource served) {
+    return plan.resources().stream()
+        .filter(resource -> resource.name().equals(served.name()))
+        .findFirst()
+        .orElse(served);
+  }
+
+  /** The resource without the devices of withdrawn GPUs. */
+  private PlannedResource withoutWithdrawn(PlannedResource resource) {
+    Set<String> gpus = withdrawn;
+    if (gpus.isEmpty()) {
+      return resource;
+    }
+    return resource.withDevices(
+        resource.devices().stream().filter(d -> !gpus.contains(d.gpuUuid())).toList());
   }
 
   private void reportProblems(ResourcePlan next) {

@@ -12,6 +12,10 @@ record PlannedResource(String defaultShortName, String name, List<PlannedDevice>
     devices = List.copyOf(devices);
   }
 
+  PlannedResource withDevices(List<PlannedDevice> kept) {
+    return new PlannedResource(defaultShortName, name, kept);
+  }
+
   /** The part after the prefix, after renames: {@code gpu}, {@code mig-1g.10gb}. */
   String shortName() {
     return name.substring(name.indexOf('/') + 1);

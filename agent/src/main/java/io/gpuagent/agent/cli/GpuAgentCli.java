@@ -1,6 +1,7 @@
 package io.gpuagent.agent.cli;
 
 import io.gpuagent.config.ConfigException;
+import io.gpuagent.mig.MigConfigException;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.sim.SimProfileException;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "One agent per Kubernetes GPU node: device plugin, metrics, health and MIG.",
-    subcommands = {RunCommand.class, DevicesCommand.class, ProbeCommand.class})
+    subcommands = {RunCommand.class, DevicesCommand.class, ProbeCommand.class, MigCommand.class})
 public final class GpuAgentCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -45,7 +46,9 @@ public final class GpuAgentCli implements Runnable {
         (ex, commandLine, parseResult) -> {
           env.err().println("gpu-agent: " + describe(ex));
           env.err().flush();
-          return ex instanceof ConfigException || ex instanceof SimProfileException
+          return ex instanceof ConfigException
+                  || ex instanceof SimProfileException
+                  || ex instanceof MigConfigException
               ? EXIT_USAGE
               : EXIT_FAILURE;
         });
@@ -58,6 +61,9 @@ public final class GpuAgentCli implements Runnable {
     }
     if (ex instanceof SimProfileException) {
       return "simulator profile error: " + ex.getMessage();
+    }
+    if (ex instanceof MigConfigException) {
+      return "MIG config error: " + ex.getMessage();
     }
     if (ex instanceof NvmlException) {
       return ex.getMessage();
@@ -74,6 +80,12 @@ public final class GpuAgentCli implements Runnable {
       }
       if (type == DevicesCommand.class) {
         return type.cast(new DevicesCommand(env));
+      }
+      if (type == MigCommand.PlanCommand.class) {
+        return type.cast(new MigCommand.PlanCommand(env));
+      }
+      if (type == MigCommand.ApplyCommand.class) {
+        return type.cast(new MigCommand.ApplyCommand(env));
       }
       if (type == ProbeCommand.class) {
         return type.cast(new ProbeCommand(env));

@@ -12,6 +12,7 @@ import io.gpuagent.deviceplugin.sharing.SharingConfig;
 import io.gpuagent.deviceplugin.sharing.quota.QuotaConfig;
 import io.gpuagent.exporter.ExporterConfig;
 import io.gpuagent.health.HealthConfig;
+import io.gpuagent.mig.MigConfig;
 import io.gpuagent.nvml.jna.JnaNvml;
 import io.gpuagent.podresources.PodResourcesConfig;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public record AgentConfig(
     Optional<PodResourcesConfig> podResources,
     Optional<ExporterConfig> metrics,
     Optional<HealthConfig> health,
-    Optional<QuotaConfig> quota) {
+    Optional<QuotaConfig> quota,
+    MigConfig mig) {
 
   /** The only schema version this agent reads. */
   public static final int VERSION = 1;
@@ -127,7 +129,8 @@ public record AgentConfig(
               PodResourcesConfig.SECTION,
               ExporterConfig.SECTION,
               HealthConfig.SECTION,
-              QuotaConfig.SECTION));
+              QuotaConfig.SECTION,
+              MigConfig.SECTION));
 
   static AgentConfig from(ConfigValues values) {
     return new AgentConfig(
@@ -144,7 +147,8 @@ public record AgentConfig(
         enabled(values, PodResourcesConfig.ENABLED, PodResourcesConfig::from),
         enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
         enabled(values, HealthConfig.ENABLED, HealthConfig::from),
-        enabled(values, QuotaConfig.ENABLED, QuotaConfig::from));
+        enabled(values, QuotaConfig.ENABLED, QuotaConfig::from),
+        MigConfig.from(values));
   }
 
   /** A module's configuration, built by the module, when its {@code enabled} key is true. */
@@ -169,6 +173,7 @@ public record AgentConfig(
         podResources,
         metrics,
         health,
-        quota);
+        quota,
+        mig);
   }
 }

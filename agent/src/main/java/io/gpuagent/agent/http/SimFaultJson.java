@@ -35,7 +35,8 @@ final class SimFaultJson {
           Map.entry("hung-kernel", Set.of()),
           Map.entry("slow-kernel", Set.of("delayMs")),
           Map.entry("unprivileged", Set.of()),
-          Map.entry("no-all-links-scope", Set.of()));
+          Map.entry("no-all-links-scope", Set.of()),
+          Map.entry("mig-create-failure", Set.of("after")));
 
   /** XIDs are small codes; NVML's event data is wider, the catalogue ends far below this. */
   static final int MAX_XID = 65_535;
@@ -110,6 +111,9 @@ final class SimFaultJson {
                       requiredLong(body, "delayMs", 1, SimFault.SlowKernel.MAX.toMillis())));
           case "unprivileged" -> new SimFault.Unprivileged();
           case "no-all-links-scope" -> new SimFault.NoAllLinksScope();
+          case "mig-create-failure" ->
+              new SimFault.MigCreateFailure(
+                  body.containsKey("after") ? requiredInt(body, "after") : 0);
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
         };
     return new Request(device, fault);

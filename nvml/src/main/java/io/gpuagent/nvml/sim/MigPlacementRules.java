@@ -3,6 +3,7 @@ package io.gpuagent.nvml.sim;
 import io.gpuagent.nvml.ComputeInstanceProfile;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.Placement;
+import io.gpuagent.nvml.mig.MigProfileTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.Optional;
  */
 final class MigPlacementRules {
 
-  static final int MEMORY_SLICES = 8;
-  static final int COMPUTE_SLICES = 7;
+  static final int MEMORY_SLICES = MigProfileTable.MEMORY_SLICES;
+  static final int COMPUTE_SLICES = MigProfileTable.COMPUTE_SLICES;
 
   /** Compute slices of each {@code NVML_COMPUTE_INSTANCE_PROFILE_*} index (0 = 1 slice … 6 = 6). */
   private static final int[] CI_SLICES_BY_INDEX = {1, 2, 3, 4, 7, 8, 6};

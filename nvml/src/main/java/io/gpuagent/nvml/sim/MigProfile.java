@@ -2,6 +2,7 @@ package io.gpuagent.nvml.sim;
 
 import io.gpuagent.nvml.GpuInstanceProfile;
 import io.gpuagent.nvml.Placement;
+import io.gpuagent.nvml.mig.MigProfileSpec;
 import java.util.List;
 
 /**
@@ -53,5 +54,11 @@ record MigProfile(
         ofas,
         memoryMiB,
         "MIG " + name);
+  }
+
+  /** The row as the MIG planner reads profile tables. */
+  MigProfileSpec spec() {
+    return new MigProfileSpec(
+        id, name, computeSlices, memorySlices, maxInstances, memoryMiB, starts);
   }
 }

@@ -26,6 +26,13 @@ final class SimCalls {
           "nvmlGpuInstanceDestroy",
           "nvmlComputeInstanceDestroy");
 
+  /** The calls a {@link SimFault.MigCreateFailure} fails. */
+  private static final Set<String> MIG_CREATE_CALLS =
+      Set.of(
+          "nvmlDeviceCreateGpuInstance",
+          "nvmlDeviceCreateGpuInstanceWithPlacement",
+          "nvmlGpuInstanceCreateComputeInstance");
+
   private final Object lock = new Object();
   private final SimFaults faults;
   private volatile boolean initialized;
@@ -45,6 +52,9 @@ final class SimCalls {
       if (PRIVILEGED_MIG_CALLS.contains(function) && faults.has(gpu, SimFault.Unprivileged.class)) {
         throw error(
             function, NvmlReturn.NO_PERMISSION, "needs privilege or the /dev/nvidia-caps nodes");
+      }
+      if (MIG_CREATE_CALLS.contains(function) && faults.failsMigCreation(gpu)) {
+        throw error(function, NvmlReturn.UNKNOWN, "injected fault mig-create-failure");
       }
       try {
         return body.get();

@@ -129,6 +129,29 @@ public sealed interface SimFault {
     }
   }
 
+  /**
+   * A one-shot failure of MIG instance creation: the GPU's next {@code after} GPU- or
+   * compute-instance creations succeed, the one after answers UNKNOWN, and the fault is spent.
+   * Shows what an apply does when the driver fails midway.
+   */
+  record MigCreateFailure(int after) implements SimFault {
+    public MigCreateFailure {
+      if (after < 0) {
+        throw new IllegalArgumentException("after must be >= 0, got " + after);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "mig-create-failure";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+      return Map.of("after", after);
+    }
+  }
+
   /** Every NVML call on the device takes this long before answering. */
   record Latency(Duration delay) implements SimFault {
     /** The longest injectable latency per call: 10 s. */

@@ -4,7 +4,9 @@ import io.gpuagent.nvml.EventType;
 import io.gpuagent.nvml.sim.GpuModel.Feature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,7 @@ final class SimFaults {
 
   private final SimulatedNode node;
   private final List<ActiveFault> active = new ArrayList<>();
+  private final Map<ActiveFault, Integer> creationsSeen = new HashMap<>();
 
   SimFaults(SimulatedNode node) {
     this.node = node;
@@ -44,6 +47,7 @@ final class SimFaults {
       undo(target, fault.fault());
     }
     active.removeAll(ending);
+    ending.forEach(creationsSeen::remove);
   }
 
   /** The delay a call on this device waits first: the longest latency on it or its GPU. */
@@ -60,6 +64,25 @@ final class SimFaults {
       }
     }
     return delay;
+  }
+
+  /**
+   * Whether this MIG instance creation on the GPU is the one a {@link SimFault.MigCreateFailure}
+   * fails; a fault that fired is spent and leaves the list.
+   */
+  boolean failsMigCreation(SimGpu gpu) {
+    for (ActiveFault fault : List.copyOf(active)) {
+      if (fault.deviceUuid().equals(gpu.uuid)
+          && fault.fault() instanceof SimFault.MigCreateFailure failure) {
+        int seen = creationsSeen.merge(fault, 1, Integer::sum);
+        if (seen > failure.after()) {
+          creationsSeen.remove(fault);
+          active.remove(fault);
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether a fault of this kind is in force on the GPU itself. */
@@ -133,7 +156,8 @@ final class SimFaults {
     } else if (fault instanceof SimFault.Process process) {
       startProcess(target, process);
     } else if (fault instanceof SimFault.Unprivileged
-        || fault instanceof SimFault.NoAllLinksScope) {
+        || fault instanceof SimFault.NoAllLinksScope
+        || fault instanceof SimFault.MigCreateFailure) {
       requireWholeGpu(target, fault);
     } else if (!(fault instanceof SimFault.Latency || fault instanceof SimFault.ProbeFault)) {
       throw new IllegalArgumentException("unknown fault kind " + fault.kind());

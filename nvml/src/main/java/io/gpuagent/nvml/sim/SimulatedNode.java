@@ -7,6 +7,7 @@ import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.NvmlReturn;
 import io.gpuagent.nvml.TopologyLevel;
+import io.gpuagent.nvml.mig.MigProfileTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,21 @@ public final class SimulatedNode implements Nvml {
   /** The built-in profile names, sorted. */
   public static List<String> builtInProfiles() {
     return SimProfileLoader.BUILT_IN.stream().sorted().toList();
+  }
+
+  /**
+   * The MIG profile table of a built-in GPU model by its NVML name (e.g. {@code NVIDIA
+   * A100-SXM4-80GB}): the published table the simulator enforces, for planning a GPU whose MIG mode
+   * is still off (NVML lists no profiles then). Empty for a model without MIG or unknown.
+   */
+  public static Optional<MigProfileTable> builtInMigTable(String gpuName) {
+    return GpuModelCatalog.builtIn()
+        .byName(gpuName)
+        .flatMap(GpuModel::mig)
+        .map(
+            spec ->
+                new MigProfileTable(
+                    gpuName, spec.profiles().stream().map(MigProfile::spec).toList()));
   }
 
   public String profileName() {
