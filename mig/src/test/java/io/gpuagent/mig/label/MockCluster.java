@@ -108,11 +108,5 @@ final class MockCluster implements AutoCloseable {
   public void close() {
     client.close();
     server.destroy();
-    System.err.println(
-        "TIMING client.close "
-            + (t1 - t0) / 1000000
-            + " ms, destroy "
-            + (System.nanoTime() - t1) / 1000000
-            + " ms");
   }
 }
