@@ -11,11 +11,13 @@ import java.net.http.HttpConnectTimeoutException;
 record ApiFailure(int status, String reason) {
   static ApiFailure of(KubernetesClientException e) {
     int code = e.getCode();
+    if (code <= 0) { // the client says -1 (or 0) when no HTTP answer came
+      return new ApiFailure(0, unreachable(e));
+    }
     return switch (code) {
       case 401 -> new ApiFailure(code, "unauthorized: the service account token was refused");
       case 403 -> new ApiFailure(code, "forbidden: RBAC lacks get/list/watch/patch on nodes");
       case 404 -> new ApiFailure(code, "node not found");
-      case 0 -> new ApiFailure(0, unreachable(e));
       default -> new ApiFailure(code, firstLine(e.getMessage()));
     };
   }
@@ -23,7 +25,9 @@ record ApiFailure(int status, String reason) {
   private static String unreachable(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
-        return "API server unreachable: " + firstLine(cause.toString());
+        String detail = cause.getMessage();
+        return "API server unreachable: "
+            + (detail == null ? cause.getClass().getSimpleName() : firstLine(detail));
       }
     }
     return "no answer: " + firstLine(String.valueOf(e.getMessage()));

@@ -71,6 +71,10 @@ final class MockCluster implements AutoCloseable {
         .create();
   }
 
+  void deleteNode() {
+    client.nodes().withName(NODE).delete();
+  }
+
   /** Sets one label the way kubectl label does: a merge patch, not a read-modify-write. */
   void setLabel(String key, String value) {
     patchLabel(key, '"' + value + '"');
