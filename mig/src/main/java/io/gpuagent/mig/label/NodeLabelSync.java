@@ -135,6 +135,10 @@ public final class NodeLabelSync implements AutoCloseable {
 
   /** Gets the node, acts on its label, then watches it from that version. */
   private void connect() {
+    if (watch != null) {
+      watch.close(); // never two watches: a reconnect replaces the old one
+      watch = null;
+    }
     Node current;
     try {
       current = node.get();
