@@ -58,12 +58,16 @@ final class MockCluster implements AutoCloseable {
   }
 
   void createNode(Map<String, String> labels, Map<String, String> annotations) {
+    createNode(NODE, labels, annotations);
+  }
+
+  void createNode(String name, Map<String, String> labels, Map<String, String> annotations) {
     client
         .nodes()
         .resource(
             new NodeBuilder()
                 .withNewMetadata()
-                .withName(NODE)
+                .withName(name)
                 .withLabels(new HashMap<>(labels))
                 .withAnnotations(new HashMap<>(annotations))
                 .endMetadata()
@@ -77,17 +81,21 @@ final class MockCluster implements AutoCloseable {
 
   /** Sets one label the way kubectl label does: a merge patch, not a read-modify-write. */
   void setLabel(String key, String value) {
-    patchLabel(key, '"' + value + '"');
+    setLabel(NODE, key, value);
+  }
+
+  void setLabel(String node, String key, String value) {
+    patchLabel(node, key, '"' + value + '"');
   }
 
   void removeLabel(String key) {
-    patchLabel(key, "null");
+    patchLabel(NODE, key, "null");
   }
 
-  private void patchLabel(String key, String jsonValue) {
+  private void patchLabel(String node, String key, String jsonValue) {
     client
         .nodes()
-        .withName(NODE)
+        .withName(node)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"metadata\":{\"labels\":{\"" + key + "\":" + jsonValue + "}}}");

@@ -11,6 +11,8 @@ import ch.qos.logback.classic.Level;
 import io.gpuagent.testing.Await;
 import io.gpuagent.testing.LogCapture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +125,30 @@ class NodeLabelSyncTest {
                 line.startsWith("mig-label-state-written")
                     && line.contains("state=success")
                     && line.contains("config=all-disabled"));
+  }
+
+  @Test
+  void onlyItsOwnNodeIsReadAndWatched() throws InterruptedException {
+    cluster.createNode("cpu-node-7", Map.of(CONFIG_LABEL, "all-7g.80gb"), Map.of());
+    cluster.createNode(Map.of(CONFIG_LABEL, "all-1g.10gb"), Map.of());
+    startSync();
+    awaitState("success");
+
+    cluster.setLabel("cpu-node-7", CONFIG_LABEL, "all-3g.40gb");
+    cluster.setLabel(CONFIG_LABEL, "all-2g.20gb");
+    Await.until("own change applied", () -> selector.calls().size() == 2);
+
+    assertThat(selector.calls()).containsExactly("all-1g.10gb", "all-2g.20gb");
+    List<String> paths = new ArrayList<>();
+    for (int i = cluster.server().getRequestCount(); i > 0; i--) {
+      paths.add(cluster.server().takeRequest().getPath());
+    }
+    // every read of the node collection (the watch) is narrowed to this node
+    assertThat(paths)
+        .filteredOn(path -> path.startsWith("/api/v1/nodes?"))
+        .isNotEmpty()
+        .allMatch(path -> path.contains("watch=true"))
+        .allMatch(path -> path.contains("fieldSelector=metadata.name%3Dgpu-node-1"));
   }
 
   @Test
