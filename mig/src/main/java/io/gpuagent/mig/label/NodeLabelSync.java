@@ -15,17 +15,14 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Node-label mode: applies the MIG layout that this node's label {@code nvidia.com/mig.config}
@@ -51,34 +48,21 @@ public final class NodeLabelSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLabelSync.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-  private enum Mode {
-    APPLY,
-    RECHECK
-  }
-
-  /** A layout to apply; {@code pending} is the state shown meanwhile (null for a re-check). */
-  private record Request(String config, Mode mode, MigConfigState pending) {}
-
   private final KubernetesClient client;
   private final boolean ownsClient;
   private final String nodeName;
   private final Resource<Node> node;
-  private final LayoutSelector selector;
   private final Backoff retry;
   private final ScheduledExecutorService control =
       Executors.newSingleThreadScheduledExecutor(named("mig-node-label-watch"));
-  private final ExecutorService applier =
-      Executors.newSingleThreadExecutor(named("mig-node-label-apply"));
-  private final StatePublisher publisher;
+  private final LayoutApplier applier;
   private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicReference<Request> queued = new AtomicReference<>();
-  private final Object wantedLock = new Object();
-  private String wanted; // guarded by wantedLock: the config the label names now, null for none
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   // control thread only
   private volatile Watch watch; // read by close() too
   private int connectFailures;
+  private int watchGeneration; // events of an older watch, still queued, are dropped
   private boolean labelSeen;
   private String lastValue;
 
@@ -100,11 +84,12 @@ public final class NodeLabelSync implements AutoCloseable {
     this.client = Objects.requireNonNull(client, "client");
     this.ownsClient = ownsClient;
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
-    this.selector = Objects.requireNonNull(selector, "selector");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.node = client.nodes().withName(nodeName);
-    this.publisher =
+    StatePublisher publisher =
         new StatePublisher(node, nodeName, client.getKubernetesSerialization(), control, retry);
+    this.applier =
+        new LayoutApplier(nodeName, Objects.requireNonNull(selector, "selector"), publisher);
   }
 
   /**
@@ -135,6 +120,7 @@ public final class NodeLabelSync implements AutoCloseable {
 
   /** Gets the node, acts on its label, then watches it from that version. */
   private void connect() {
+    watchGeneration++;
     if (watch != null) {
       watch.close(); // never two watches: a reconnect replaces the old one
       watch = null;
@@ -157,7 +143,7 @@ public final class NodeLabelSync implements AutoCloseable {
               new ListOptionsBuilder()
                   .withResourceVersion(current.getMetadata().getResourceVersion())
                   .build(),
-              new NodeWatcher());
+              new NodeWatcher(watchGeneration));
     } catch (KubernetesClientException e) {
       retryConnect("watch", ApiFailure.of(e));
       return;
@@ -204,7 +190,11 @@ public final class NodeLabelSync implements AutoCloseable {
             .addKeyValue("label", CONFIG_LABEL)
             .log();
       } else {
-        request(value, alreadySucceeded(current, value) ? Mode.RECHECK : Mode.APPLY);
+        applier.request(
+            value,
+            alreadySucceeded(current, value)
+                ? LayoutApplier.Mode.RECHECK
+                : LayoutApplier.Mode.APPLY);
       }
       return;
     }
@@ -220,10 +210,7 @@ public final class NodeLabelSync implements AutoCloseable {
           .addKeyValue("previous", previous)
           .addKeyValue("action", "layout left as it is")
           .log();
-      synchronized (wantedLock) {
-        wanted = null;
-        queued.set(null);
-      }
+      applier.forget();
       return;
     }
     LOG.atInfo()
@@ -232,7 +219,7 @@ public final class NodeLabelSync implements AutoCloseable {
         .addKeyValue("from", previous)
         .addKeyValue("to", value)
         .log();
-    request(value, Mode.APPLY);
+    applier.request(value, LayoutApplier.Mode.APPLY);
   }
 
   private static boolean alreadySucceeded(Node current, String value) {
@@ -243,100 +230,26 @@ public final class NodeLabelSync implements AutoCloseable {
         && value.equals(annotations.get(CONFIG_ANNOTATION));
   }
 
-  private void request(String config, Mode mode) {
-    synchronized (wantedLock) {
-      wanted = config;
-      MigConfigState pending = mode == Mode.APPLY ? MigConfigState.pending(config) : null;
-      queued.set(new Request(config, mode, pending));
-      if (pending != null) {
-        publisher.publish(pending);
-      }
-    }
-    try {
-      applier.execute(this::applyNewest);
-    } catch (RejectedExecutionException closing) {
-      // closed meanwhile
-    }
-  }
-
-  /** On the apply thread: applies the newest request, if any is left, and publishes how it went. */
-  private void applyNewest() {
-    Request request = queued.getAndSet(null);
-    if (request == null) {
-      return; // a later request was taken by an earlier run of this task
-    }
-    try {
-      if (request.pending() != null && !publisher.awaitWritten(request.pending())) {
-        return; // superseded by a newer label value (queued after this) or closing
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    LOG.atInfo()
-        .setMessage("mig-label-apply-started")
-        .addKeyValue("node", nodeName)
-        .addKeyValue("config", request.config())
-        .addKeyValue("mode", request.mode() == Mode.APPLY ? "apply" : "recheck")
-        .log();
-    long startNanos = System.nanoTime();
-    SelectionOutcome outcome = select(request.config());
-    LOG.atLevel(outcome.success() ? Level.INFO : Level.WARN)
-        .setMessage(outcome.success() ? "mig-label-applied" : "mig-label-apply-failed")
-        .addKeyValue("node", nodeName)
-        .addKeyValue("config", request.config())
-        .addKeyValue("reason", outcome.reason())
-        .addKeyValue("durationMs", Duration.ofNanos(System.nanoTime() - startNanos).toMillis())
-        .log();
-    synchronized (wantedLock) {
-      if (closed) {
-        return;
-      }
-      if (!request.config().equals(wanted)) {
-        LOG.atInfo()
-            .setMessage("mig-label-apply-superseded")
-            .addKeyValue("node", nodeName)
-            .addKeyValue("config", request.config())
-            .addKeyValue("wanted", wanted)
-            .log();
-        return;
-      }
-      if (request.mode() == Mode.RECHECK && outcome.success()) {
-        return; // the state label already says success for this config
-      }
-      publisher.publish(MigConfigState.of(request.config(), outcome));
-    }
-  }
-
-  private SelectionOutcome select(String config) {
-    try {
-      return selector.select(config);
-    } catch (RuntimeException e) {
-      // a bug in the selector, not a user mistake: log it with its stack, report it on the node
-      LOG.atError()
-          .setMessage("mig-label-selector-failed")
-          .addKeyValue("node", nodeName)
-          .addKeyValue("config", config)
-          .setCause(e)
-          .log();
-      return SelectionOutcome.failure("internal error applying " + config + ": " + e);
-    }
-  }
-
   private final class NodeWatcher implements Watcher<Node> {
+    private final int generation;
+
+    NodeWatcher(int generation) {
+      this.generation = generation;
+    }
+
     @Override
     public void eventReceived(Action action, Node changed) {
       switch (action) {
-        case ADDED, MODIFIED -> submit(() -> observe(changed));
-        case DELETED -> submit(NodeLabelSync.this::nodeDeleted);
+        case ADDED, MODIFIED -> submitCurrent(() -> observe(changed));
+        case DELETED -> submitCurrent(NodeLabelSync.this::nodeDeleted);
         default -> {} // ERROR and BOOKMARK carry no node state to act on
       }
     }
 
     @Override
     public void onClose(WatcherException e) {
-      // the client reconnects dropped watches itself; it gives up on "410 Gone": list again
-      submit(
+      // the client reconnects dropped watches itself; it gives up on "410 Gone": read again
+      submitCurrent(
           () -> {
             LOG.atInfo()
                 .setMessage("mig-label-watch-closed")
@@ -347,10 +260,21 @@ public final class NodeLabelSync implements AutoCloseable {
             connect();
           });
     }
+
+    /** Runs {@code task} on the control thread unless a newer watch has replaced this one. */
+    private void submitCurrent(Runnable task) {
+      submit(
+          () -> {
+            if (generation == watchGeneration) {
+              task.run();
+            }
+          });
+    }
   }
 
   private void nodeDeleted() {
     LOG.atWarn().setMessage("mig-label-node-deleted").addKeyValue("node", nodeName).log();
+    watchGeneration++;
     if (watch != null) {
       watch.close();
       watch = null;
@@ -369,25 +293,13 @@ public final class NodeLabelSync implements AutoCloseable {
   /** Stops watching; waits a few seconds for an apply in progress to finish, not for ever. */
   @Override
   public void close() {
-    synchronized (wantedLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      queued.set(null);
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
-    publisher.close();
     control.shutdownNow();
-    applier.shutdown();
+    applier.close();
     try {
       control.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      if (!applier.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.atWarn()
-            .setMessage("mig-label-apply-still-running")
-            .addKeyValue("node", nodeName)
-            .log();
-        applier.shutdownNow();
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -399,7 +311,7 @@ public final class NodeLabelSync implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory named(String name) {
+  static ThreadFactory named(String name) {
     return task -> {
       Thread thread = new Thread(task, name);
       thread.setDaemon(true);
