@@ -55,6 +55,7 @@ public final class NodeLabelSync implements AutoCloseable {
   private final Backoff retry;
   private final ScheduledExecutorService control =
       Executors.newSingleThreadScheduledExecutor(named("mig-node-label-watch"));
+  private final StatePublisher publisher;
   private final LayoutApplier applier;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,7 +87,7 @@ public final class NodeLabelSync implements AutoCloseable {
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.node = client.nodes().withName(nodeName);
-    StatePublisher publisher =
+    this.publisher =
         new StatePublisher(node, nodeName, client.getKubernetesSerialization(), control, retry);
     this.applier =
         new LayoutApplier(nodeName, Objects.requireNonNull(selector, "selector"), publisher);
@@ -153,6 +154,9 @@ public final class NodeLabelSync implements AutoCloseable {
   }
 
   private void retryConnect(String operation, ApiFailure failure) {
+    if (closed.get()) {
+      return; // the close interrupted the request: not an API problem
+    }
     connectFailures++;
     Duration wait = retry.after(connectFailures);
     logApiError(nodeName, operation, failure, connectFailures, wait);
@@ -296,6 +300,7 @@ public final class NodeLabelSync implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    publisher.close(); // first: a patch the shutdown interrupts is not an API error
     control.shutdownNow();
     applier.close();
     try {

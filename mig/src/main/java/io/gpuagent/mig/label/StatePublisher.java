@@ -60,6 +60,9 @@ final class StatePublisher {
     try {
       node.patch(PatchContext.of(PatchType.JSON_MERGE), json.asJson(state.mergePatch()));
     } catch (KubernetesClientException e) {
+      if (isClosed()) {
+        return; // the close interrupted the request: not an API problem
+      }
       failures++;
       Duration wait = retry.after(failures);
       NodeLabelSync.logApiError(nodeName, "patch", ApiFailure.of(e), failures, wait);
@@ -94,6 +97,10 @@ final class StatePublisher {
       wait();
     }
     return written == state;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   synchronized void close() {

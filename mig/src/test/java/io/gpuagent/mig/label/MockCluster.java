@@ -11,7 +11,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 
@@ -24,6 +26,7 @@ final class MockCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final List<KubernetesClient> otherClients = new ArrayList<>();
 
   /** The mock server logs every request through java.util.logging at INFO: kept to warnings. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
@@ -52,9 +55,11 @@ final class MockCluster implements AutoCloseable {
     return server;
   }
 
-  /** A client of its own for the sync: closing one does not close the other. */
+  /** A client of its own for the sync (closed with the cluster): the sync does not close it. */
   KubernetesClient newClient() {
-    return server.createClient();
+    KubernetesClient other = server.createClient();
+    otherClients.add(other);
+    return other;
   }
 
   void createNode(Map<String, String> labels, Map<String, String> annotations) {
@@ -118,6 +123,7 @@ final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    otherClients.forEach(KubernetesClient::close);
     client.close();
     server.destroy();
   }
