@@ -5,9 +5,12 @@ import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.agent.http.AccessControl;
 import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
+import io.gpuagent.agent.http.HttpWarmUp;
 import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.DevicePluginService;
+import io.gpuagent.deviceplugin.DevicePluginWarmUp;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -97,6 +100,9 @@ public final class Agent implements AutoCloseable {
           .log();
       agent.inventory.rebuild();
       agent.services.start(agent.inventory);
+      if (config.warmUp().enabled()) {
+        agent.warmUpHttp();
+      }
       agent.ready.set(true);
       LOG.atInfo()
           .setMessage("agent-ready")
@@ -132,6 +138,39 @@ public final class Agent implements AutoCloseable {
         .addKeyValue("host", config.http().host())
         .addKeyValue("port", server.actualPort())
         .log();
+  }
+
+  /**
+   * Runs the HTTP routes through the real server (the device plugin warmed its gRPC paths before
+   * registering) and logs both parts as one {@code warm-up} line.
+   */
+  private void warmUpHttp() {
+    HttpWarmUp.Result http =
+        HttpWarmUp.run(
+            vertx,
+            config.http().host(),
+            port(),
+            config.http().tlsCertFile().isPresent() && config.http().tlsKeyFile().isPresent(),
+            HttpWarmUp.ROUNDS,
+            config.warmUp().budget());
+    Optional<DevicePluginWarmUp.Result> grpc =
+        services.devicePlugin().flatMap(DevicePluginService::warmUp);
+    var line =
+        LOG.atInfo()
+            .setMessage("warm-up")
+            .addKeyValue(
+                "tookMs",
+                http.took()
+                    .plus(grpc.map(DevicePluginWarmUp.Result::took).orElse(Duration.ZERO))
+                    .toMillis())
+            .addKeyValue("grpcCalls", grpc.map(DevicePluginWarmUp.Result::calls).orElse(0))
+            .addKeyValue("grpcMs", grpc.map(r -> r.took().toMillis()).orElse(0L))
+            .addKeyValue("httpRequests", http.requests())
+            .addKeyValue("httpMs", http.took().toMillis());
+    grpc.flatMap(DevicePluginWarmUp.Result::failure)
+        .ifPresent(f -> line.addKeyValue("grpcStopped", f));
+    http.failure().ifPresent(f -> line.addKeyValue("httpStopped", f));
+    line.log();
   }
 
   /** gzip when the client asks; HTTPS when a certificate is configured. */

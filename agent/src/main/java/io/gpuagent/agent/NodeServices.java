@@ -2,6 +2,7 @@ package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
+import io.gpuagent.deviceplugin.DevicePluginWarmUp;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
 import io.gpuagent.exporter.MetricsExporter;
 import io.gpuagent.health.DeviceHealthView;
@@ -87,6 +88,10 @@ public final class NodeServices implements AutoCloseable {
                 pluginConfig ->
                     new DevicePluginService(
                         pluginConfig, current -> TopologyAllocator.build(nvml, current)));
+    if (config.warmUp().enabled()) {
+      plugin.ifPresent(
+          p -> p.warmUpBeforeRegistering(DevicePluginWarmUp.ROUNDS, config.warmUp().budget()));
+    }
     Predicate<String> heldByPod =
         pods.<Predicate<String>>map(watcher -> uuid -> !watcher.current().holders(uuid).isEmpty())
             .orElse(uuid -> false);

@@ -61,6 +61,10 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile List<PluginEndpoint> endpointView = List.of();
   private volatile List<String> problems = List.of();
 
+  private int warmUpRounds;
+  private Duration warmUpBudget = Duration.ZERO;
+  private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
+
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
   private PluginDirectoryWatcher watcher;
@@ -83,6 +87,21 @@ public final class DevicePluginService implements AutoCloseable {
             .setGetPreferredAllocationAvailable(true)
             .build();
     this.kubeletSocket = config.pluginDir().resolve(KUBELET_SOCKET);
+  }
+
+  /**
+   * Before the first registration, run the kubelet's calls {@code rounds} times (at most {@code
+   * budget}) through a throwaway copy of the largest resource, so the first real call finds its
+   * code compiled ({@link DevicePluginWarmUp}). Call before {@link #start}.
+   */
+  public synchronized void warmUpBeforeRegistering(int rounds, Duration budget) {
+    this.warmUpRounds = rounds;
+    this.warmUpBudget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /** What the warm-up before the first registration did; empty when none ran. */
+  public Optional<DevicePluginWarmUp.Result> warmUp() {
+    return warmUp;
   }
 
   /**
@@ -206,14 +225,27 @@ public final class DevicePluginService implements AutoCloseable {
       allocatorInventory = inventory;
     }
     capabilities = MigCapabilityCheck.run(config, next);
-    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
-    lastKubelet = kubelet;
     List<ResourceSnapshot> snapshots =
         next.resources().stream()
             .map(
                 resource ->
                     ResourceSnapshot.of(resource, health, allocator, capabilities.capabilities()))
             .toList();
+    if (warmUpRounds > 0) {
+      warmUp =
+          Optional.of(
+              DevicePluginWarmUp.run(
+                  config.pluginDir(),
+                  sockets,
+                  options,
+                  allocation,
+                  snapshots,
+                  warmUpRounds,
+                  warmUpBudget));
+      warmUpRounds = 0;
+    }
+    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
+    lastKubelet = kubelet;
     try {
       endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {

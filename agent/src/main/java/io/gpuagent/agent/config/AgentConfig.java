@@ -35,7 +35,8 @@ public record AgentConfig(
     Optional<DevicePluginConfig> devicePlugin,
     Optional<PodResourcesConfig> podResources,
     Optional<ExporterConfig> metrics,
-    Optional<HealthConfig> health) {
+    Optional<HealthConfig> health,
+    WarmUpConfig warmUp) {
 
   /** The only schema version this agent reads. */
   public static final int VERSION = 1;
@@ -122,7 +123,8 @@ public record AgentConfig(
               DevicePluginConfig.SECTION,
               PodResourcesConfig.SECTION,
               ExporterConfig.SECTION,
-              HealthConfig.SECTION));
+              HealthConfig.SECTION,
+              WarmUpConfig.SECTION));
 
   static AgentConfig from(ConfigValues values) {
     return new AgentConfig(
@@ -138,7 +140,8 @@ public record AgentConfig(
         enabled(values, DevicePluginConfig.ENABLED, DevicePluginConfig::from),
         enabled(values, PodResourcesConfig.ENABLED, PodResourcesConfig::from),
         enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
-        enabled(values, HealthConfig.ENABLED, HealthConfig::from));
+        enabled(values, HealthConfig.ENABLED, HealthConfig::from),
+        WarmUpConfig.from(values));
   }
 
   /** A module's configuration, built by the module, when its {@code enabled} key is true. */
@@ -162,6 +165,7 @@ public record AgentConfig(
         Optional.empty(),
         podResources,
         metrics,
-        health);
+        health,
+        warmUp);
   }
 }
