@@ -17,7 +17,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "One agent per Kubernetes GPU node: device plugin, metrics, health and MIG.",
-    subcommands = {RunCommand.class, DevicesCommand.class, ProbeCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DevicesCommand.class,
+      ProbeCommand.class,
+      CdsTrainingCommand.class
+    })
 public final class GpuAgentCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -77,6 +82,9 @@ public final class GpuAgentCli implements Runnable {
       }
       if (type == ProbeCommand.class) {
         return type.cast(new ProbeCommand(env));
+      }
+      if (type == CdsTrainingCommand.class) {
+        return type.cast(new CdsTrainingCommand(env));
       }
       return CommandLine.defaultFactory().create(type);
     }
