@@ -33,6 +33,9 @@ public final class AgentProcess implements AutoCloseable {
   /** Where {@code mvn install} leaves the jar, relative to the repository root. */
   public static final Path DEFAULT_JAR = Path.of("agent/target/gpu-agent.jar");
 
+  /** The launcher script, relative to the repository root. */
+  public static final Path LAUNCHER = Path.of("bin/gpu-agent");
+
   private static final Pattern LISTENING = Pattern.compile(" http-listening .*port=\"(\\d+)\"");
   private static final Pattern EVENT = Pattern.compile("\\] ([a-z0-9-]+)(?: |$)");
   private static final int KEPT_LINES = 40;
@@ -77,6 +80,27 @@ public final class AgentProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(key -> key.startsWith("GPU_AGENT_"));
     builder.environment().putAll(environment);
+    return new AgentProcess(builder);
+  }
+
+  /**
+   * Starts {@code <launcher> <agentArgs>} (the {@code bin/gpu-agent} script, which {@code exec}s
+   * the JVM, so {@link #pid()} is the JVM's) with {@code javaOpts} as {@code GPU_AGENT_JAVA_OPTS}
+   * and {@code environment} added, less any {@code GPU_AGENT_*} variable of this shell.
+   */
+  public static AgentProcess launch(
+      Path launcher, List<String> javaOpts, List<String> agentArgs, Map<String, String> environment)
+      throws IOException {
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalArgumentException(launcher + " not found: run from the repository root");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(agentArgs);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(key -> key.startsWith("GPU_AGENT_"));
+    builder.environment().putAll(environment);
+    builder.environment().put("GPU_AGENT_JAVA_OPTS", String.join(" ", javaOpts));
     return new AgentProcess(builder);
   }
 
