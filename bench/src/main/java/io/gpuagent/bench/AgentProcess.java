@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,7 @@ public final class AgentProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Deque<String> lastLines = new ArrayDeque<>();
   private final Map<String, Long> firstSeenNanos = new ConcurrentHashMap<>();
+  private final Map<String, String> firstLines = new ConcurrentHashMap<>();
   private final Thread logReader;
 
   private AgentProcess(ProcessBuilder builder) throws IOException {
@@ -138,6 +140,11 @@ public final class AgentProcess implements AutoCloseable {
     return at == null ? OptionalLong.empty() : OptionalLong.of(at);
   }
 
+  /** The first log line of that event, e.g. {@code warm-up}. */
+  public Optional<String> firstLine(String event) {
+    return Optional.ofNullable(firstLines.get(event));
+  }
+
   /** The agent's last log lines, for an error message. */
   public String logTail() {
     synchronized (lastLines) {
@@ -193,6 +200,7 @@ public final class AgentProcess implements AutoCloseable {
         Matcher event = EVENT.matcher(line);
         if (event.find()) {
           firstSeenNanos.putIfAbsent(event.group(1), at);
+          firstLines.putIfAbsent(event.group(1), line);
         }
         Matcher listening = LISTENING.matcher(line);
         if (listening.find()) {

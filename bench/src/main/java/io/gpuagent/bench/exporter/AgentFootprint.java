@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -134,8 +135,12 @@ public final class AgentFootprint {
             .build();
     long deadline = agent.startedNanos() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-        return System.nanoTime();
+      try {
+        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return System.nanoTime();
+        }
+      } catch (HttpTimeoutException e) {
+        // a busy start-up (its warm-up, a loaded machine): ask again
       }
       Thread.sleep(5);
     }
