@@ -99,8 +99,14 @@ public final class Agent implements AutoCloseable {
           .addKeyValue("simulated", simulator.map(SimulatedNode::profileName).orElse("no"))
           .log();
       agent.inventory.rebuild();
+      boolean warmUp = config.warmUp().enabled();
+      Optional<DevicePluginService> plugin = agent.services.devicePlugin();
+      // Before the kubelet hears of us, so it never competes with its first calls.
+      if (warmUp) {
+        plugin.ifPresent(p -> p.beforeFirstRegistration(agent::warmUpHttp));
+      }
       agent.services.start(agent.inventory);
-      if (config.warmUp().enabled()) {
+      if (warmUp && plugin.isEmpty()) {
         agent.warmUpHttp();
       }
       agent.ready.set(true);
@@ -141,8 +147,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Runs the HTTP routes through the real server (the device plugin warmed its gRPC paths before
-   * registering) and logs both parts as one {@code warm-up} line.
+   * Runs the HTTP routes through the real server and logs it with the device plugin's gRPC warm-up
+   * (done just before) as one {@code warm-up} line.
    */
   private void warmUpHttp() {
     HttpWarmUp.Result http =

@@ -64,6 +64,7 @@ public final class DevicePluginService implements AutoCloseable {
   private int warmUpRounds;
   private Duration warmUpBudget = Duration.ZERO;
   private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
+  private Runnable beforeFirstRegistration = () -> {};
 
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
@@ -97,6 +98,15 @@ public final class DevicePluginService implements AutoCloseable {
   public synchronized void warmUpBeforeRegistering(int rounds, Duration budget) {
     this.warmUpRounds = rounds;
     this.warmUpBudget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /**
+   * Runs {@code task} once, after the gRPC warm-up and before the first registration (e.g. the
+   * agent's HTTP warm-up, so it does not compete with the kubelet's first calls). Call before
+   * {@link #start}.
+   */
+  public synchronized void beforeFirstRegistration(Runnable task) {
+    this.beforeFirstRegistration = Objects.requireNonNull(task, "task");
   }
 
   /** What the warm-up before the first registration did; empty when none ran. */
@@ -244,6 +254,9 @@ public final class DevicePluginService implements AutoCloseable {
                   warmUpBudget));
       warmUpRounds = 0;
     }
+    Runnable before = beforeFirstRegistration;
+    beforeFirstRegistration = () -> {};
+    before.run();
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     lastKubelet = kubelet;
     try {

@@ -12,6 +12,7 @@ import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationRequest;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
 import io.gpuagent.deviceplugin.v1beta1.RegistrationGrpc;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
@@ -100,7 +101,7 @@ public final class DevicePluginWarmUp {
           shutdown(channel);
           channel = sockets.dial(pluginSocket);
         }
-        calls += round(channel, sockets, kubeletSocket, snapshot, ids, round);
+        calls += round(channel, sockets, kubeletSocket, snapshot, ids, round, deadline);
       }
       streams.close();
       return new Result(calls, Duration.ofNanos(System.nanoTime() - start), Optional.empty());
@@ -123,15 +124,15 @@ public final class DevicePluginWarmUp {
       Path kubeletSocket,
       ResourceSnapshot snapshot,
       List<String> ids,
-      int round) {
-    DevicePluginGrpc.DevicePluginBlockingStub stub =
-        DevicePluginGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+      int round,
+      long deadline) {
     int calls = 0;
-    stub.getDevicePluginOptions(Empty.getDefaultInstance());
+    stub(channel, deadline).getDevicePluginOptions(Empty.getDefaultInstance());
     calls++;
     int size = 1 + round % ids.size();
     List<String> chosen =
-        stub.getPreferredAllocation(
+        stub(channel, deadline)
+            .getPreferredAllocation(
                 PreferredAllocationRequest.newBuilder()
                     .addContainerRequests(
                         ContainerPreferredAllocationRequest.newBuilder()
@@ -141,31 +142,42 @@ public final class DevicePluginWarmUp {
             .getContainerResponses(0)
             .getDeviceIDsList();
     calls++;
-    stub.allocate(
-        AllocateRequest.newBuilder()
-            .addContainerRequests(ContainerAllocateRequest.newBuilder().addAllDevicesIds(chosen))
-            .build());
+    stub(channel, deadline)
+        .allocate(
+            AllocateRequest.newBuilder()
+                .addContainerRequests(
+                    ContainerAllocateRequest.newBuilder().addAllDevicesIds(chosen))
+                .build());
     calls++;
-    stub.preStartContainer(PreStartContainerRequest.newBuilder().addAllDevicesIds(chosen).build());
+    stub(channel, deadline)
+        .preStartContainer(PreStartContainerRequest.newBuilder().addAllDevicesIds(chosen).build());
     calls++;
     if (round % ROUNDS_PER_CONNECTION == 0) {
-      calls += firstListing(channel);
-      calls += register(sockets, kubeletSocket, snapshot.resource().name());
+      calls += firstListing(channel, deadline);
+      calls += register(sockets, kubeletSocket, snapshot.resource().name(), deadline);
     }
     return calls;
   }
 
+  /** A stub whose calls end with the warm-up's budget (a loaded machine can take seconds). */
+  private static DevicePluginGrpc.DevicePluginBlockingStub stub(
+      ManagedChannel channel, long deadline) {
+    return DevicePluginGrpc.newBlockingStub(channel).withDeadline(until(deadline));
+  }
+
+  private static Deadline until(long deadline) {
+    return Deadline.after(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
   /** Opens a ListAndWatch stream, reads the first list and cancels, as a kubelet restart does. */
-  private static int firstListing(ManagedChannel channel) {
+  private static int firstListing(ManagedChannel channel, long deadline) {
     Context.CancellableContext context = Context.current().withCancellation();
     AtomicInteger read = new AtomicInteger();
     try {
       context.run(
           () -> {
             Iterator<ListAndWatchResponse> listings =
-                DevicePluginGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .listAndWatch(Empty.getDefaultInstance());
+                stub(channel, deadline).listAndWatch(Empty.getDefaultInstance());
             listings.next();
             read.incrementAndGet();
           });
@@ -176,11 +188,12 @@ public final class DevicePluginWarmUp {
   }
 
   /** The registration client path, against the throwaway registration server. */
-  private static int register(DomainSockets sockets, Path kubeletSocket, String resourceName) {
+  private static int register(
+      DomainSockets sockets, Path kubeletSocket, String resourceName, long deadline) {
     ManagedChannel channel = sockets.dial(kubeletSocket);
     try {
       RegistrationGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .withDeadline(until(deadline))
           .register(
               RegisterRequest.newBuilder()
                   .setVersion(PluginEndpoint.API_VERSION)
