@@ -7,10 +7,13 @@ import io.gpuagent.agent.http.ConnectionGuard;
 import io.gpuagent.agent.http.DevicesView;
 import io.gpuagent.agent.http.HttpApi;
 import io.gpuagent.agent.http.HttpServerSetup;
+import io.gpuagent.agent.http.HttpWarmUp;
 import io.gpuagent.agent.http.MetricsRoute;
 import io.gpuagent.agent.http.MigRoutes;
 import io.gpuagent.agent.http.SimFaultRoutes;
 import io.gpuagent.deviceplugin.DevicePluginConfig;
+import io.gpuagent.deviceplugin.DevicePluginService;
+import io.gpuagent.deviceplugin.DevicePluginWarmUp;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -101,7 +104,16 @@ public final class Agent implements AutoCloseable {
           .addKeyValue("simulated", simulator.map(SimulatedNode::profileName).orElse("no"))
           .log();
       agent.inventory.rebuild();
+      boolean warmUp = config.warmUp().enabled();
+      Optional<DevicePluginService> plugin = agent.services.devicePlugin();
+      // Before the kubelet hears of us, so it never competes with its first calls.
+      if (warmUp) {
+        plugin.ifPresent(p -> p.beforeFirstRegistration(agent::warmUpHttp));
+      }
       agent.services.start(agent.inventory);
+      if (warmUp && plugin.isEmpty()) {
+        agent.warmUpHttp();
+      }
       agent.ready.set(true);
       LOG.atInfo()
           .setMessage("agent-ready")
@@ -143,6 +155,39 @@ public final class Agent implements AutoCloseable {
         .addKeyValue("host", http.host())
         .addKeyValue("port", server.actualPort())
         .log();
+  }
+
+  /**
+   * Runs the HTTP routes through the real server and logs it with the device plugin's gRPC warm-up
+   * (done just before) as one {@code warm-up} line.
+   */
+  private void warmUpHttp() {
+    HttpWarmUp.Result http =
+        HttpWarmUp.run(
+            vertx,
+            config.http().host(),
+            port(),
+            config.http().tlsCertFile().isPresent() && config.http().tlsKeyFile().isPresent(),
+            HttpWarmUp.ROUNDS,
+            config.warmUp().budget());
+    Optional<DevicePluginWarmUp.Result> grpc =
+        services.devicePlugin().flatMap(DevicePluginService::warmUp);
+    var line =
+        LOG.atInfo()
+            .setMessage("warm-up")
+            .addKeyValue(
+                "tookMs",
+                http.took()
+                    .plus(grpc.map(DevicePluginWarmUp.Result::took).orElse(Duration.ZERO))
+                    .toMillis())
+            .addKeyValue("grpcCalls", grpc.map(DevicePluginWarmUp.Result::calls).orElse(0))
+            .addKeyValue("grpcMs", grpc.map(r -> r.took().toMillis()).orElse(0L))
+            .addKeyValue("httpRequests", http.requests())
+            .addKeyValue("httpMs", http.took().toMillis());
+    grpc.flatMap(DevicePluginWarmUp.Result::failure)
+        .ifPresent(f -> line.addKeyValue("grpcStopped", f));
+    http.failure().ifPresent(f -> line.addKeyValue("httpStopped", f));
+    line.log();
   }
 
   public int port() {

@@ -2,6 +2,7 @@ package io.gpuagent.agent;
 
 import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.deviceplugin.DevicePluginService;
+import io.gpuagent.deviceplugin.DevicePluginWarmUp;
 import io.gpuagent.deviceplugin.allocation.TopologyAllocator;
 import io.gpuagent.deviceplugin.sharing.SharedDevice;
 import io.gpuagent.deviceplugin.sharing.quota.ProcessSignals;
@@ -122,6 +123,10 @@ public final class NodeServices implements AutoCloseable {
                 pluginConfig ->
                     new DevicePluginService(
                         pluginConfig, current -> TopologyAllocator.build(nvml, current)));
+    if (config.warmUp().enabled()) {
+      plugin.ifPresent(
+          p -> p.warmUpBeforeRegistering(DevicePluginWarmUp.ROUNDS, config.warmUp().budget()));
+    }
     Predicate<String> heldByPod = uuid -> !assignments.current().holders(uuid).isEmpty();
     Optional<QuotaMonitor> quota =
         config
@@ -202,13 +207,10 @@ public final class NodeServices implements AutoCloseable {
         mig);
   }
 
-  /**
-   * The sharing plan in force, UUID → shared device, for the quota monitor. Empty until the device
-   * plugin's sharing plan is wired here ({@code DevicePluginService.sharedDevices()}).
-   */
+  /** The sharing plan in force, UUID → shared device, for the quota monitor; none without a plugin. */
   private static Supplier<Map<String, SharedDevice>> sharedDevices(
       Optional<DevicePluginService> plugin) {
-    return Map::of;
+    return plugin.<Supplier<Map<String, SharedDevice>>>map(p -> p::sharedDevices).orElse(Map::of);
   }
 
   /** Starts every module on the first inventory and subscribes them to later ones. */

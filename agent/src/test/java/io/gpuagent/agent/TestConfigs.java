@@ -21,13 +21,15 @@ public final class TestConfigs {
 
   /**
    * Also takes {@code GPU_AGENT_…} environment variables, e.g. for TLS or auth files. The device
-   * plugin and the podresources client are off unless the environment turns them on, so a test
-   * never touches a real kubelet's directory.
+   * plugin, the podresources client and the start-up warm-up are off unless the environment turns
+   * them on, so a test never touches a real kubelet's directory.
    */
   public static AgentConfig simulated(String profile, Map<String, String> environment) {
     Map<String, String> env = new HashMap<>();
     env.put("GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false");
     env.put("GPU_AGENT_POD_RESOURCES_ENABLED", "false");
+    // Tests of other behaviour start at once; AgentWarmUpTest turns it on.
+    env.put("GPU_AGENT_WARM_UP_ENABLED", "false");
     env.putAll(environment);
     return new ConfigLoader(env, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
         .load(

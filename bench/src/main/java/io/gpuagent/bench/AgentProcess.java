@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,9 @@ public final class AgentProcess implements AutoCloseable {
   /** Where {@code mvn install} leaves the jar, relative to the repository root. */
   public static final Path DEFAULT_JAR = Path.of("agent/target/gpu-agent.jar");
 
+  /** The launcher script, relative to the repository root. */
+  public static final Path LAUNCHER = Path.of("bin/gpu-agent");
+
   private static final Pattern LISTENING = Pattern.compile(" http-listening .*port=\"(\\d+)\"");
   private static final Pattern EVENT = Pattern.compile("\\] ([a-z0-9-]+)(?: |$)");
   private static final int KEPT_LINES = 40;
@@ -43,6 +47,7 @@ public final class AgentProcess implements AutoCloseable {
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final Deque<String> lastLines = new ArrayDeque<>();
   private final Map<String, Long> firstSeenNanos = new ConcurrentHashMap<>();
+  private final Map<String, String> firstLines = new ConcurrentHashMap<>();
   private final Thread logReader;
 
   private AgentProcess(ProcessBuilder builder) throws IOException {
@@ -80,6 +85,27 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(builder);
   }
 
+  /**
+   * Starts {@code <launcher> <agentArgs>} (the {@code bin/gpu-agent} script, which {@code exec}s
+   * the JVM, so {@link #pid()} is the JVM's) with {@code javaOpts} as {@code GPU_AGENT_JAVA_OPTS}
+   * and {@code environment} added, less any {@code GPU_AGENT_*} variable of this shell.
+   */
+  public static AgentProcess launch(
+      Path launcher, List<String> javaOpts, List<String> agentArgs, Map<String, String> environment)
+      throws IOException {
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalArgumentException(launcher + " not found: run from the repository root");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(agentArgs);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(key -> key.startsWith("GPU_AGENT_"));
+    builder.environment().putAll(environment);
+    builder.environment().put("GPU_AGENT_JAVA_OPTS", String.join(" ", javaOpts));
+    return new AgentProcess(builder);
+  }
+
   /** {@link System#nanoTime()} just before the process was started. */
   public long startedNanos() {
     return startedNanos;
@@ -112,6 +138,11 @@ public final class AgentProcess implements AutoCloseable {
   public OptionalLong firstSeen(String event) {
     Long at = firstSeenNanos.get(event);
     return at == null ? OptionalLong.empty() : OptionalLong.of(at);
+  }
+
+  /** The first log line of that event, e.g. {@code warm-up}. */
+  public Optional<String> firstLine(String event) {
+    return Optional.ofNullable(firstLines.get(event));
   }
 
   /** The agent's last log lines, for an error message. */
@@ -169,6 +200,7 @@ public final class AgentProcess implements AutoCloseable {
         Matcher event = EVENT.matcher(line);
         if (event.find()) {
           firstSeenNanos.putIfAbsent(event.group(1), at);
+          firstLines.putIfAbsent(event.group(1), line);
         }
         Matcher listening = LISTENING.matcher(line);
         if (listening.find()) {

@@ -70,6 +70,11 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile List<String> problems = List.of();
   private volatile Set<String> withdrawn = Set.of();
 
+  private int warmUpRounds;
+  private Duration warmUpBudget = Duration.ZERO;
+  private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
+  private Runnable beforeFirstRegistration = () -> {};
+
   private final Optional<MpsDaemons> mps;
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
@@ -98,6 +103,30 @@ public final class DevicePluginService implements AutoCloseable {
         config.sharing().usesMps()
             ? Optional.of(new MpsDaemons(config.sharing(), Clock.systemUTC()))
             : Optional.empty();
+  }
+
+  /**
+   * Before the first registration, run the kubelet's calls {@code rounds} times (at most {@code
+   * budget}) through a throwaway copy of the largest resource, so the first real call finds its
+   * code compiled ({@link DevicePluginWarmUp}). Call before {@link #start}.
+   */
+  public synchronized void warmUpBeforeRegistering(int rounds, Duration budget) {
+    this.warmUpRounds = rounds;
+    this.warmUpBudget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /**
+   * Runs {@code task} once, after the gRPC warm-up and before the first registration (e.g. the
+   * agent's HTTP warm-up, so it does not compete with the kubelet's first calls). Call before
+   * {@link #start}.
+   */
+  public synchronized void beforeFirstRegistration(Runnable task) {
+    this.beforeFirstRegistration = Objects.requireNonNull(task, "task");
+  }
+
+  /** What the warm-up before the first registration did; empty when none ran. */
+  public Optional<DevicePluginWarmUp.Result> warmUp() {
+    return warmUp;
   }
 
   /**
@@ -296,12 +325,28 @@ public final class DevicePluginService implements AutoCloseable {
       allocatorInventory = inventory;
     }
     capabilities = MigCapabilityCheck.run(config, next);
-    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
-    lastKubelet = kubelet;
     List<ResourceSnapshot> snapshots =
         next.resources().stream()
             .map(resource -> snapshot(next, withoutWithdrawn(resource)))
             .toList();
+    if (warmUpRounds > 0) {
+      warmUp =
+          Optional.of(
+              DevicePluginWarmUp.run(
+                  config.pluginDir(),
+                  sockets,
+                  options,
+                  allocation,
+                  snapshots,
+                  warmUpRounds,
+                  warmUpBudget));
+      warmUpRounds = 0;
+    }
+    Runnable before = beforeFirstRegistration;
+    beforeFirstRegistration = () -> {};
+    before.run();
+    Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
+    lastKubelet = kubelet;
     try {
       endpoints.reconcile(snapshots, kubelet);
     } catch (IOException e) {

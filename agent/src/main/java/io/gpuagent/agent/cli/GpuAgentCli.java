@@ -18,7 +18,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "One agent per Kubernetes GPU node: device plugin, metrics, health and MIG.",
-    subcommands = {RunCommand.class, DevicesCommand.class, ProbeCommand.class, MigCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DevicesCommand.class,
+      ProbeCommand.class,
+      MigCommand.class,
+      CdsTrainingCommand.class
+    })
 public final class GpuAgentCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -89,6 +95,9 @@ public final class GpuAgentCli implements Runnable {
       }
       if (type == ProbeCommand.class) {
         return type.cast(new ProbeCommand(env));
+      }
+      if (type == CdsTrainingCommand.class) {
+        return type.cast(new CdsTrainingCommand(env));
       }
       return CommandLine.defaultFactory().create(type);
     }

@@ -40,7 +40,8 @@ public record AgentConfig(
     Optional<ExporterConfig> metrics,
     Optional<HealthConfig> health,
     Optional<QuotaConfig> quota,
-    MigConfig mig) {
+    MigConfig mig,
+    WarmUpConfig warmUp) {
 
   /** The only schema version this agent reads. */
   public static final int VERSION = 1;
@@ -130,7 +131,8 @@ public record AgentConfig(
               ExporterConfig.SECTION,
               HealthConfig.SECTION,
               QuotaConfig.SECTION,
-              MigConfig.SECTION));
+              MigConfig.SECTION,
+              WarmUpConfig.SECTION));
 
   static AgentConfig from(ConfigValues values) {
     return new AgentConfig(
@@ -148,7 +150,8 @@ public record AgentConfig(
         enabled(values, ExporterConfig.ENABLED, ExporterConfig::from),
         enabled(values, HealthConfig.ENABLED, HealthConfig::from),
         enabled(values, QuotaConfig.ENABLED, QuotaConfig::from),
-        MigConfig.from(values));
+        MigConfig.from(values),
+        WarmUpConfig.from(values));
   }
 
   /** A module's configuration, built by the module, when its {@code enabled} key is true. */
@@ -174,6 +177,7 @@ public record AgentConfig(
         metrics,
         health,
         quota,
-        mig);
+        mig,
+        warmUp);
   }
 }

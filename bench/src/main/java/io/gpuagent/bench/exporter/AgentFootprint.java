@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +29,12 @@ import java.util.Optional;
  * <pre>
  * mvn -B -q install -DskipTests
  * java -cp bench/target/benchmarks.jar io.gpuagent.bench.exporter.AgentFootprint \
- *     [minutes, default 1] [extra JVM flags, e.g. -XX:+UseSerialGC -XX:TieredStopAtLevel=1]
+ *     [minutes, default 1] [--launcher] [extra JVM flags, e.g. -XX:+UseSerialGC -XX:TieredStopAtLevel=1]
  * </pre>
+ *
+ * <p>With {@code --launcher} the agent is started as {@code bin/gpu-agent run …} (its flags and CDS
+ * archive; the extra flags go in {@code GPU_AGENT_JAVA_OPTS}), with the device plugin on in a temp
+ * directory as on a node (no kubelet). The table ends with the RSS slope over the second half.
  */
 public final class AgentFootprint {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -46,19 +52,29 @@ public final class AgentFootprint {
       throw new IllegalArgumentException(
           "minutes must be above 0 and at most a day, got " + minutes);
     }
-    List<String> jvmFlags = new ArrayList<>(List.of(HEAP_LIMIT));
-    jvmFlags.addAll(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+    List<String> extra =
+        new ArrayList<>(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
+    boolean launcher = extra.remove("--launcher");
+    List<String> jvmFlags = new ArrayList<>(launcher ? List.of() : List.of(HEAP_LIMIT));
+    jvmFlags.addAll(extra);
     Duration duration = Duration.ofMillis(Math.round(minutes * 60_000));
     Map<String, String> environment =
-        Map.of(
-            "GPU_AGENT_METRICS_INTERVAL", "1s",
-            "GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false",
-            "GPU_AGENT_POD_RESOURCES_ENABLED", "false");
+        launcher
+            ? Map.of(
+                "GPU_AGENT_METRICS_INTERVAL", "1s",
+                "GPU_AGENT_DEVICE_PLUGIN_DIR", Files.createTempDirectory("footprint-dp").toString(),
+                "GPU_AGENT_POD_RESOURCES_ENABLED", "false")
+            : Map.of(
+                "GPU_AGENT_METRICS_INTERVAL", "1s",
+                "GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false",
+                "GPU_AGENT_POD_RESOURCES_ENABLED", "false");
     List<String> agentArgs = List.of("run", "--simulate", "h100x8", "--port", "0");
     System.out.printf(
-        "agent footprint: java %s -jar %s %s, %s; %s min; %d CPUs, load average %s%n",
-        String.join(" ", jvmFlags),
-        AgentProcess.DEFAULT_JAR,
+        "agent footprint: %s %s %s, %s; %s min; %d CPUs, load average %s%n",
+        launcher ? "GPU_AGENT_JAVA_OPTS='" + String.join(" ", jvmFlags) + "'" : "java",
+        launcher
+            ? AgentProcess.LAUNCHER
+            : String.join(" ", jvmFlags) + " -jar " + AgentProcess.DEFAULT_JAR,
         String.join(" ", agentArgs),
         environment,
         minutes,
@@ -67,7 +83,9 @@ public final class AgentFootprint {
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (AgentProcess agent =
-        AgentProcess.start(AgentProcess.DEFAULT_JAR, jvmFlags, agentArgs, environment)) {
+        launcher
+            ? AgentProcess.launch(AgentProcess.LAUNCHER, jvmFlags, agentArgs, environment)
+            : AgentProcess.start(AgentProcess.DEFAULT_JAR, jvmFlags, agentArgs, environment)) {
       int port = agent.awaitPort(START_TIMEOUT);
       long readyAt = awaitReady(http, port, agent);
       double startupMs = (readyAt - agent.startedNanos()) / 1e6;
@@ -94,7 +112,9 @@ public final class AgentFootprint {
           System.out.println(run.minuteLine(tick / 60));
         }
       }
+      System.out.println(run.rss.curve());
       System.out.println(run.table(startupMs, minutes));
+      System.out.println(run.rss.rows());
       long stopping = System.nanoTime();
       int exit = agent.stop();
       System.out.printf(
@@ -115,8 +135,12 @@ public final class AgentFootprint {
             .build();
     long deadline = agent.startedNanos() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-        return System.nanoTime();
+      try {
+        if (http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return System.nanoTime();
+        }
+      } catch (HttpTimeoutException e) {
+        // a busy start-up (its warm-up, a loaded machine): ask again
       }
       Thread.sleep(5);
     }
@@ -139,6 +163,7 @@ public final class AgentFootprint {
     private long[] steadyScrapeNanos = new long[64];
     private int steadyScrapes;
     private JvmNumbers jvm = JvmNumbers.NONE;
+    private final RssCurve rss = new RssCurve();
 
     Run(long pid, ProcessUsage atReady) {
       this.pid = pid;
@@ -195,6 +220,7 @@ public final class AgentFootprint {
               scrapes,
               scrapeErrors);
       minuteStart = latest;
+      rss.add(latest.rssMib());
       return line;
     }
 

@@ -1,0 +1,46 @@
+package io.gpuagent.agent.config;
+
+import io.gpuagent.config.ConfigKey;
+import io.gpuagent.config.ConfigSection;
+import io.gpuagent.config.ConfigValues;
+import io.gpuagent.config.ValueType;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Whether the agent runs its kubelet and HTTP paths before serving them, so the first real call
+ * finds compiled code; the keys under {@code warmUp.}.
+ *
+ * @param enabled run the warm-up at start-up
+ * @param budget the longest the gRPC part may take, and the HTTP part as long again
+ */
+public record WarmUpConfig(boolean enabled, Duration budget) {
+  public static final String PREFIX = "warmUp";
+
+  public static final ConfigKey<Boolean> ENABLED =
+      ConfigKey.of(
+          PREFIX,
+          "enabled",
+          new ValueType.Flag(),
+          true,
+          "Before the first registration, call the device plugin's gRPC handlers (Allocate,"
+              + " GetPreferredAllocation, ListAndWatch, Register) on a throwaway socket, and GET"
+              + " `/metrics`, `/healthz`, `/api/v1/devices` once the agent listens, so the"
+              + " kubelet's first call is answered by compiled code. Nothing the kubelet, the API"
+              + " or the metrics show changes.");
+  public static final ConfigKey<Duration> BUDGET =
+      ConfigKey.of(
+          PREFIX,
+          "budget",
+          new ValueType.MinDuration(Duration.ofMillis(10)),
+          Duration.ofSeconds(1),
+          "Longest the gRPC warm-up may delay the first registration (the HTTP warm-up gets as"
+              + " long again); it stops early once its calls are done.");
+
+  public static final ConfigSection SECTION =
+      new ConfigSection(PREFIX, "Start-up warm-up", List.of(ENABLED, BUDGET));
+
+  public static WarmUpConfig from(ConfigValues values) {
+    return new WarmUpConfig(values.get(ENABLED), values.get(BUDGET));
+  }
+}

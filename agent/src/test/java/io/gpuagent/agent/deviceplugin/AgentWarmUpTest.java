@@ -1,0 +1,77 @@
+package io.gpuagent.agent.deviceplugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.gpuagent.agent.Agent;
+import io.gpuagent.deviceplugin.FakeKubelet.Registration;
+import io.gpuagent.testing.LogCapture;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start-up warm-up runs the kubelet's calls and the HTTP routes before the first registration,
+ * and leaves nothing behind that the kubelet, the API or the metrics would show.
+ */
+class AgentWarmUpTest {
+  private static final String GPU = "nvidia.com/gpu";
+
+  private AgentWithKubelet fixture;
+
+  @AfterEach
+  void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void warmUpCallsEveryPathOnceLoggedAndLeavesNoTrace() throws IOException {
+    List<String> lines;
+    try (LogCapture log = new LogCapture(Agent.class)) {
+      fixture =
+          AgentWithKubelet.start(
+              "h100x8",
+              "none",
+              Map.of("GPU_AGENT_WARM_UP_ENABLED", "true", "GPU_AGENT_WARM_UP_BUDGET", "120s"));
+      lines = log.messages(Level.INFO).stream().filter(m -> m.startsWith("warm-up ")).toList();
+    }
+    Registration registration = fixture.kubelet.awaitRegistration(GPU);
+
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .containsPattern("grpcCalls=[1-9]")
+        .containsPattern("httpRequests=[1-9]")
+        .doesNotContain("Stopped=");
+    // The kubelet heard of the real socket only, once; the throwaway sockets are gone.
+    assertThat(fixture.kubelet.registrations()).hasSize(1);
+    assertThat(registration.request().getEndpoint()).isEqualTo("gpu-agent-nvidia.com-gpu.sock");
+    try (Stream<Path> files = Files.list(fixture.dir)) {
+      assertThat(files.map(file -> file.getFileName().toString()))
+          .containsExactlyInAnyOrder("kubelet.sock", "gpu-agent-nvidia.com-gpu.sock");
+    }
+    // No device is shown as held, and the real endpoint has only the kubelet's stream.
+    JsonObject devices = fixture.devices();
+    JsonArray gpus = devices.getJsonArray("devices");
+    assertThat(gpus).hasSize(8);
+    for (int i = 0; i < gpus.size(); i++) {
+      assertThat(gpus.getJsonObject(i).getJsonArray("allocatedTo", new JsonArray())).isEmpty();
+    }
+    fixture.kubelet.plugin(GPU).awaitFirstList();
+    JsonObject resource =
+        devices.getJsonObject("devicePlugin").getJsonArray("resources").getJsonObject(0);
+    assertThat(resource.getInteger("listAndWatchStreams")).isLessThanOrEqualTo(1);
+    assertThat(
+            fixture.metricLine(
+                "gpu_agent_device_plugin_devices{health=\"Healthy\",resource=\"nvidia.com/gpu\"}"))
+        .endsWith(" 8.0");
+  }
+}

@@ -1,0 +1,255 @@
+package io.gpuagent.deviceplugin;
+
+import io.gpuagent.deviceplugin.v1beta1.AllocateRequest;
+import io.gpuagent.deviceplugin.v1beta1.ContainerAllocateRequest;
+import io.gpuagent.deviceplugin.v1beta1.ContainerPreferredAllocationRequest;
+import io.gpuagent.deviceplugin.v1beta1.DevicePluginGrpc;
+import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
+import io.gpuagent.deviceplugin.v1beta1.Empty;
+import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
+import io.gpuagent.deviceplugin.v1beta1.PreStartContainerRequest;
+import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationRequest;
+import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
+import io.gpuagent.deviceplugin.v1beta1.RegistrationGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the kubelet's calls through the real handler classes, Netty transport and registration
+ * client before the first registration, so the kubelet's first Allocate finds them loaded and
+ * compiled instead of interpreted (150–240 ms cold, sub-millisecond warm). It serves a throwaway
+ * copy of one resource on its own socket, next to a throwaway registration server, both removed
+ * afterwards: the kubelet never dials them, no endpoint or stream of the real service changes, and
+ * Allocate is stateless, so nothing the kubelet, the API or the metrics see is touched.
+ */
+public final class DevicePluginWarmUp {
+  private static final Logger LOG = LoggerFactory.getLogger(DevicePluginWarmUp.class);
+
+  /** About what C1 needs to compile a method that runs once per call (Tier3 thresholds ~200). */
+  public static final int ROUNDS = 250;
+
+  /** A new connection every so many rounds: the kubelet dials each plugin afresh. */
+  private static final int ROUNDS_PER_CONNECTION = 25;
+
+  private static final String PLUGIN_SOCKET = DevicePluginService.SOCKET_PREFIX + "warm-up.sock";
+  private static final String KUBELET_SOCKET =
+      DevicePluginService.SOCKET_PREFIX + "warm-up-kubelet.sock";
+
+  /** What a warm-up did: calls made, how long it took, and why it stopped early if it did. */
+  public record Result(int calls, Duration took, Optional<String> failure) {
+    static Result skipped(String why) {
+      return new Result(0, Duration.ZERO, Optional.of(why));
+    }
+  }
+
+  private DevicePluginWarmUp() {}
+
+  /**
+   * Warms up with the largest resource of {@code snapshots} until {@code rounds} rounds are done or
+   * {@code budget} is spent. Never throws for a failed call: the result says what happened.
+   */
+  static Result run(
+      Path pluginDir,
+      DomainSockets sockets,
+      DevicePluginOptions options,
+      ContainerAllocation allocation,
+      List<ResourceSnapshot> snapshots,
+      int rounds,
+      Duration budget) {
+    Optional<ResourceSnapshot> largest =
+        snapshots.stream()
+            .filter(snapshot -> !healthyIds(snapshot).isEmpty())
+            .max(Comparator.comparingInt(snapshot -> snapshot.devices().size()));
+    if (largest.isEmpty()) {
+      return Result.skipped("no healthy device to warm up with");
+    }
+    ResourceSnapshot snapshot = largest.get();
+    Path pluginSocket = pluginDir.resolve(PLUGIN_SOCKET);
+    Path kubeletSocket = pluginDir.resolve(KUBELET_SOCKET);
+    long start = System.nanoTime();
+    long deadline = start + budget.toNanos();
+    int calls = 0;
+    Server plugin = null;
+    Server kubelet = null;
+    ManagedChannel channel = null;
+    try {
+      Files.deleteIfExists(pluginSocket);
+      Files.deleteIfExists(kubeletSocket);
+      ListAndWatchStreams streams = new ListAndWatchStreams(snapshot.listing());
+      plugin =
+          sockets.serve(
+              pluginSocket, new DevicePluginHandler(() -> snapshot, options, allocation, streams));
+      kubelet = sockets.serve(kubeletSocket, new AcceptingRegistration());
+      List<String> ids = healthyIds(snapshot);
+      for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+        if (round % ROUNDS_PER_CONNECTION == 0) {
+          shutdown(channel);
+          channel = sockets.dial(pluginSocket);
+        }
+        calls += round(channel, sockets, kubeletSocket, snapshot, ids, round, deadline);
+      }
+      streams.close();
+      return new Result(calls, Duration.ofNanos(System.nanoTime() - start), Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      return new Result(
+          calls, Duration.ofNanos(System.nanoTime() - start), Optional.of(e.toString()));
+    } finally {
+      shutdown(channel);
+      stop(plugin);
+      stop(kubelet);
+      deleteQuietly(pluginSocket);
+      deleteQuietly(kubeletSocket);
+    }
+  }
+
+  /** One kubelet-like sequence: options, a first device list, preferred, Allocate, PreStart. */
+  private static int round(
+      ManagedChannel channel,
+      DomainSockets sockets,
+      Path kubeletSocket,
+      ResourceSnapshot snapshot,
+      List<String> ids,
+      int round,
+      long deadline) {
+    int calls = 0;
+    stub(channel, deadline).getDevicePluginOptions(Empty.getDefaultInstance());
+    calls++;
+    int size = 1 + round % ids.size();
+    List<String> chosen =
+        stub(channel, deadline)
+            .getPreferredAllocation(
+                PreferredAllocationRequest.newBuilder()
+                    .addContainerRequests(
+                        ContainerPreferredAllocationRequest.newBuilder()
+                            .addAllAvailableDeviceIDs(ids)
+                            .setAllocationSize(size))
+                    .build())
+            .getContainerResponses(0)
+            .getDeviceIDsList();
+    calls++;
+    stub(channel, deadline)
+        .allocate(
+            AllocateRequest.newBuilder()
+                .addContainerRequests(
+                    ContainerAllocateRequest.newBuilder().addAllDevicesIds(chosen))
+                .build());
+    calls++;
+    stub(channel, deadline)
+        .preStartContainer(PreStartContainerRequest.newBuilder().addAllDevicesIds(chosen).build());
+    calls++;
+    if (round % ROUNDS_PER_CONNECTION == 0) {
+      calls += firstListing(channel, deadline);
+      calls += register(sockets, kubeletSocket, snapshot.resource().name(), deadline);
+    }
+    return calls;
+  }
+
+  /** A stub whose calls end with the warm-up's budget (a loaded machine can take seconds). */
+  private static DevicePluginGrpc.DevicePluginBlockingStub stub(
+      ManagedChannel channel, long deadline) {
+    return DevicePluginGrpc.newBlockingStub(channel).withDeadline(until(deadline));
+  }
+
+  private static Deadline until(long deadline) {
+    return Deadline.after(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** Opens a ListAndWatch stream, reads the first list and cancels, as a kubelet restart does. */
+  private static int firstListing(ManagedChannel channel, long deadline) {
+    Context.CancellableContext context = Context.current().withCancellation();
+    AtomicInteger read = new AtomicInteger();
+    try {
+      context.run(
+          () -> {
+            Iterator<ListAndWatchResponse> listings =
+                stub(channel, deadline).listAndWatch(Empty.getDefaultInstance());
+            listings.next();
+            read.incrementAndGet();
+          });
+    } finally {
+      context.cancel(null);
+    }
+    return read.get();
+  }
+
+  /** The registration client path, against the throwaway registration server. */
+  private static int register(
+      DomainSockets sockets, Path kubeletSocket, String resourceName, long deadline) {
+    ManagedChannel channel = sockets.dial(kubeletSocket);
+    try {
+      RegistrationGrpc.newBlockingStub(channel)
+          .withDeadline(until(deadline))
+          .register(
+              RegisterRequest.newBuilder()
+                  .setVersion(PluginEndpoint.API_VERSION)
+                  .setEndpoint(PLUGIN_SOCKET)
+                  .setResourceName(resourceName)
+                  .build());
+      return 1;
+    } finally {
+      shutdown(channel);
+    }
+  }
+
+  private static List<String> healthyIds(ResourceSnapshot snapshot) {
+    return snapshot.devices().values().stream()
+        .filter(device -> device.health().isHealthy())
+        .map(device -> device.device().id())
+        .toList();
+  }
+
+  private static void shutdown(ManagedChannel channel) {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+  }
+
+  private static void stop(Server server) {
+    if (server == null) {
+      return;
+    }
+    server.shutdownNow();
+    try {
+      server.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteQuietly(Path socket) {
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      // The stale-socket sweep of the next start removes it (it has our prefix).
+      LOG.atDebug()
+          .setMessage("warm-up-socket-left")
+          .addKeyValue("socket", socket)
+          .addKeyValue("error", e.getMessage())
+          .log();
+    }
+  }
+
+  /** Accepts every registration, as a kubelet does for a valid request. */
+  private static final class AcceptingRegistration extends RegistrationGrpc.RegistrationImplBase {
+    @Override
+    public void register(RegisterRequest request, StreamObserver<Empty> response) {
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+    }
+  }
+}
