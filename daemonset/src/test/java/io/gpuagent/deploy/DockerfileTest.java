@@ -56,6 +56,7 @@ class DockerfileTest {
             .filter(l -> l.startsWith("!"))
             .map(l -> l.substring(1))
             .toList();
+    List<String> notYetHere = new ArrayList<>();
     for (List<String> copy : copies()) {
       for (String source : copy.subList(0, copy.size() - 1)) {
         String plain = source.replace("[a]", "a");
@@ -63,12 +64,14 @@ class DockerfileTest {
         if (plain.contains("/target/")) {
           continue; // made by mvn package
         }
-        if (FROM_THE_LAUNCHER_WORK.contains(plain)) {
-          assumeThat(ROOT.resolve(plain)).as("%s, from the launcher work", plain).exists();
+        if (FROM_THE_LAUNCHER_WORK.contains(plain) && !Files.exists(ROOT.resolve(plain))) {
+          notYetHere.add(plain);
+          continue;
         }
         assertThat(ROOT.resolve(plain)).exists().isExecutable();
       }
     }
+    assumeThat(notYetHere).as("files of the launcher work not on this branch yet").isEmpty();
   }
 
   /** Each COPY's arguments: sources, then the destination. */
