@@ -63,7 +63,11 @@ then .Values.config merged over them. Keys of the MIG manager (mig.*) and of sha
 {{- $_ := set $c "mig" $mig -}}
 {{- end -}}
 {{- if .Values.sharing.gpus -}}
-{{- $_ := set $c "sharing" (dict "gpus" .Values.sharing.gpus) -}}
+{{- $sharing := dict "gpus" .Values.sharing.gpus -}}
+{{- if include "gpu-agent.sharingEnforces" (dict "gpus" .Values.sharing.gpus "want" "mps") -}}
+{{- $_ := set $sharing "mps" (dict "pipeRoot" .Values.sharing.mpsPipeDir) -}}
+{{- end -}}
+{{- $_ := set $c "sharing" $sharing -}}
 {{- $_ := set $c "quota" (dict "procRoot" (include "gpu-agent.hostProc" .)) -}}
 {{- end -}}
 {{- toYaml (mustMergeOverwrite $c (deepCopy (default (dict) .Values.config))) -}}

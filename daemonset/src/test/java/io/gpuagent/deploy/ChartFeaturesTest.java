@@ -188,8 +188,12 @@ class ChartFeaturesTest {
     Rendering r = render(Toggle.SHARING_MPS);
 
     assertThat(r.pod().getHostIPC()).isTrue();
-    assertThat(r.hostPaths()).containsEntry("mps-pipes", "/run/nvidia/mps");
-    assertThat(r.container().getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(r.hostPaths()).containsEntry("mps-pipes", "/run/gpu-agent/mps");
+    assertThat(r.mount("mps-pipes").orElseThrow().getMountPath()).isEqualTo("/run/gpu-agent/mps");
+    assertThat(r.agentConfigText()).contains("pipeRoot: /run/gpu-agent/mps");
+    assertThat(r.container().getSecurityContext().getCapabilities().getAdd())
+        .as("no KILL without kill enforcement")
+        .containsExactly("SYS_PTRACE");
   }
 
   @Test

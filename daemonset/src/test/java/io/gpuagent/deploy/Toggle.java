@@ -1,5 +1,6 @@
 package io.gpuagent.deploy;
 
+import io.gpuagent.agent.config.AgentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The values every test renders: the defaults, each example of values/ and each feature toggle on
- * its own. {@link #agentConfigUnchecked} lists, in one place, the toggles whose config.yaml uses
- * keys this agent does not read yet, so the agent's loader cannot check them.
+ * its own. {@link #agentConfigUnchecked} lists, in one place, the toggles whose config.yaml the
+ * agent's loader cannot check, and why.
  */
 enum Toggle {
   DEFAULTS(List.of(), ""),
@@ -45,7 +46,7 @@ enum Toggle {
         gpus:
           - select: {indexes: [0, 1]}
             mode: memory-slices
-            sliceSize: 2Gi
+            sliceSize: 2GiB
             enforcement: mps
       """);
 
@@ -57,17 +58,29 @@ enum Toggle {
     this.inline = inline;
   }
 
-  /** Why the agent's config loader cannot check this toggle's config.yaml yet; empty: it can. */
+  /**
+   * Why the agent's config loader cannot check this toggle's config.yaml; empty: it can. The MIG
+   * and sharing toggles are checked as soon as this agent declares their keys.
+   */
   Optional<String> agentConfigUnchecked() {
-    return switch (this) {
-      case MIG_LAYOUTS, MIG_NODE_LABEL ->
-          Optional.of("mig.* keys (issue 13, MIG manager) are not in this agent yet");
-      case SHARING, SHARING_MPS ->
-          Optional.of("sharing.* and quota.* keys (issue 12, sharing) are not in this agent yet");
-      case JAVA_OPTS ->
-          Optional.of("GPU_AGENT_JAVA_OPTS is the launcher's (bin/gpu-agent), not a config key");
-      default -> Optional.empty();
-    };
+    List<String> keys =
+        switch (this) {
+          case MIG_LAYOUTS -> List.of("mig.configFile", "mig.selected");
+          case MIG_NODE_LABEL -> List.of("mig.configFile", "mig.selected", "mig.nodeLabel");
+          case SHARING -> List.of("sharing.gpus", "quota.procRoot");
+          case SHARING_MPS -> List.of("sharing.gpus", "sharing.mps.pipeRoot", "quota.procRoot");
+          default -> List.of();
+        };
+    List<String> missing =
+        keys.stream().filter(key -> AgentConfig.SCHEMA.byPath(key).isEmpty()).toList();
+    if (this == JAVA_OPTS) {
+      return Optional.of(
+          "GPU_AGENT_JAVA_OPTS is the launcher's (bin/gpu-agent), which must unset it before"
+              + " starting the agent: the agent rejects GPU_AGENT_ variables it does not know");
+    }
+    return missing.isEmpty()
+        ? Optional.empty()
+        : Optional.of("keys of another issue not in this agent yet: " + missing);
   }
 
   /** The values files, in order, that {@code helm template -f …} takes for this toggle. */
