@@ -180,7 +180,7 @@ class ChartFeaturesTest {
         .contains("mode: memory-slices");
     assertThat(r.privileged()).isFalse();
     assertThat(r.container().getSecurityContext().getCapabilities().getAdd())
-        .containsExactly("KILL");
+        .containsExactly("SYS_PTRACE", "KILL");
   }
 
   @Test
