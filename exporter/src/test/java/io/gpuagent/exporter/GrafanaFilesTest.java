@@ -46,6 +46,12 @@ class GrafanaFilesTest {
           "gpu_agent_device_plugin_devices",
           "gpu_agent_device_plugin_problems");
 
+  private static final Pattern ALERT_NAME =
+      Pattern.compile("^\\s*- alert: (\\w+)$", Pattern.MULTILINE);
+  private static final Pattern QUIET_CASE =
+      Pattern.compile("alertname: (\\w+)\\s+exp_alerts: \\[]");
+  private static final Pattern FIRING_CASE =
+      Pattern.compile("alertname: (\\w+)\\s+exp_alerts:\\s*\\n\\s+- exp_labels");
   private static final Pattern ALERT_EXPR = Pattern.compile("^\\s*expr: (.+)$", Pattern.MULTILINE);
 
   @Test
@@ -58,6 +64,30 @@ class GrafanaFilesTest {
   void alertRulesPassTheirUnitTests() throws Exception {
     Promtool.assumeInstalled();
     assertThat(promtool("test", "rules", "alerts-test.yaml")).contains("SUCCESS");
+  }
+
+  @Test
+  void everyAlertHasAFiringAndAQuietUnitTest() throws IOException {
+    Set<String> alerts = new TreeSet<>();
+    Matcher names = ALERT_NAME.matcher(Files.readString(GRAFANA.resolve("alerts.yaml")));
+    while (names.find()) {
+      alerts.add(names.group(1));
+    }
+    String tests = Files.readString(GRAFANA.resolve("alerts-test.yaml"));
+    Set<String> quiet = new TreeSet<>();
+    Matcher quietCases = QUIET_CASE.matcher(tests);
+    while (quietCases.find()) {
+      quiet.add(quietCases.group(1));
+    }
+    Set<String> firing = new TreeSet<>();
+    Matcher firingCases = FIRING_CASE.matcher(tests);
+    while (firingCases.find()) {
+      firing.add(firingCases.group(1));
+    }
+
+    assertThat(alerts).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(quiet).as("alerts with a case where they stay quiet").containsAll(alerts);
+    assertThat(firing).as("alerts with a case where they fire").containsAll(alerts);
   }
 
   @Test
