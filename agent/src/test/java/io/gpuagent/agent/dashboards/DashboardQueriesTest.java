@@ -40,8 +40,10 @@ class DashboardQueriesTest {
   @BeforeAll
   void startAgentsAndPrometheus() throws Exception {
     PrometheusServer.assumeInstalled();
+    long started = System.nanoTime();
     cluster = new SimulatedCluster();
     cluster.start();
+    long agentsUp = System.nanoTime();
     prometheus =
         PrometheusServer.start(
             cluster.targets(), List.of(DashboardFiles.GRAFANA.resolve("alerts.yaml")));
@@ -58,6 +60,9 @@ class DashboardQueriesTest {
                         .size()
                     == 1);
     cluster.injectCounterFaults();
+    System.out.printf(
+        "dashboard check: agents up in %d ms, Prometheus scraping them with pods in %d ms%n",
+        (agentsUp - started) / 1_000_000, (System.nanoTime() - agentsUp) / 1_000_000);
     variables =
         Map.of(
             "node", "gpu-node-a|mig-node-b",
