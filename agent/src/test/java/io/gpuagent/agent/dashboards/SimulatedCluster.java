@@ -62,7 +62,10 @@ final class SimulatedCluster implements AutoCloseable {
     kubelet.assign("ml", "trainer-1", "main", gpu, h100Gpus.get(1));
     kubelet.assign("web", "embedder-0", "server", gpu, h100Gpus.get(2));
     kubelet.assign("ml", "batch-0", "main", gpu, a100Gpus.get(2));
-    h100.inject(h100Gpus.get(0), new SimFault.Process(4242, 6L << 30, 90));
+    // Two full processes: GPU 0 is loaded whatever its background, so it sits at its power cap
+    // and the throttling panels have data.
+    h100.inject(h100Gpus.get(0), new SimFault.Process(4242, 6L << 30, 100));
+    h100.inject(h100Gpus.get(0), new SimFault.Process(4245, 1L << 30, 100));
     a100.inject(a100Gpus.get(2), new SimFault.Process(4242, 6L << 30, 90));
     h100.inject(h100Gpus.get(1), new SimFault.Process(4243, 3L << 30, 5));
 
@@ -119,6 +122,9 @@ final class SimulatedCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (h100Gpus != null) {
+      h100.clearFaults(h100Gpus.get(6)); // a late GPU would hold up the agent's stop
+    }
     RuntimeException first = null;
     for (int i = open.size() - 1; i >= 0; i--) {
       try {
