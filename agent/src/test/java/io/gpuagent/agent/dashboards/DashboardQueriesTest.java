@@ -179,28 +179,33 @@ class DashboardQueriesTest {
 
   /**
    * Waits until each query, variables substituted, answers at least one series; on the deadline
-   * fails naming every query that still answers nothing.
+   * fails naming every query that still answers nothing or that Prometheus rejects.
    */
   private void assertEveryQueryReturnsData(
       List<Query> queries, java.util.function.Function<String, JsonArray> run) {
-    AtomicReference<List<String>> empty = new AtomicReference<>(List.of());
+    AtomicReference<List<String>> failing = new AtomicReference<>(List.of("(none evaluated)"));
     try {
       Await.until(
           "every query to return data",
           DATA_DEADLINE,
           () -> {
-            List<String> failing = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
             for (Query query : queries) {
               String expr = DashboardFiles.substitute(query.expr(), variables);
-              if (run.apply(expr).isEmpty()) {
-                failing.add(query.where() + ": " + expr);
+              try {
+                if (run.apply(expr).isEmpty()) {
+                  failed.add(query.where() + ": no data: " + expr);
+                }
+              } catch (RuntimeException | AssertionError e) {
+                failed.add(query.where() + ": " + e.getMessage());
               }
             }
-            empty.set(failing);
-            return failing.isEmpty();
+            failing.set(failed);
+            return failed.isEmpty();
           });
     } catch (AssertionError timeout) {
-      assertThat(empty.get()).as("queries without data after " + DATA_DEADLINE).isEmpty();
+      assertThat(failing.get()).as("queries failing after " + DATA_DEADLINE).isEmpty();
+      throw timeout;
     }
   }
 
