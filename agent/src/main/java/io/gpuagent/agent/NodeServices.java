@@ -207,7 +207,9 @@ public final class NodeServices implements AutoCloseable {
         mig);
   }
 
-  /** The sharing plan in force, UUID → shared device, for the quota monitor; none without a plugin. */
+  /**
+   * The sharing plan in force, UUID → shared device, for the quota monitor; none without a plugin.
+   */
   private static Supplier<Map<String, SharedDevice>> sharedDevices(
       Optional<DevicePluginService> plugin) {
     return plugin.<Supplier<Map<String, SharedDevice>>>map(p -> p::sharedDevices).orElse(Map::of);

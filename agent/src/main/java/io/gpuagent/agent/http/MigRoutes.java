@@ -9,7 +9,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +31,7 @@ public final class MigRoutes {
   }
 
   public void addTo(Router router) {
-    router.put("/api/v1/mig").handler(BodyHandler.create().setBodyLimit(HttpApi.MAX_BODY_BYTES));
-    router.get("/api/v1/mig").handler(this::status);
+    HttpApi.get(router, "/api/v1/mig").handler(this::status);
     router.put("/api/v1/mig").handler(this::select);
   }
 

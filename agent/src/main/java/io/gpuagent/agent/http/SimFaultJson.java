@@ -113,7 +113,7 @@ final class SimFaultJson {
           case "no-all-links-scope" -> new SimFault.NoAllLinksScope();
           case "mig-create-failure" ->
               new SimFault.MigCreateFailure(
-                  body.containsKey("after") ? requiredInt(body, "after") : 0);
+                  body.containsKey("after") ? requiredInt(body, "after", 0, MAX_MIG_CREATIONS) : 0);
           default -> throw new IllegalStateException("fault kind without a parser: " + kind);
         };
     return new Request(device, fault);
@@ -129,6 +129,9 @@ final class SimFaultJson {
   static JsonObject of(SimFault fault) {
     return new JsonObject().put("fault", fault.kind()).mergeIn(new JsonObject(fault.parameters()));
   }
+
+  /** More instance creations than any layout makes (7 GPU + 7 compute instances a GPU). */
+  private static final int MAX_MIG_CREATIONS = 1_000;
 
   private static int requiredInt(JsonObject body, String field, int min, int max) {
     return (int) requiredLong(body, field, min, max);
