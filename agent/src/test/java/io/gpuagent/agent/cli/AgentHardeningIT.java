@@ -153,6 +153,7 @@ class AgentHardeningIT {
           }
         }
       }
+      System.out.printf("2,000 bad requests added %d log lines%n", agent.log().size() - before);
       assertThat(agent.log().size() - before).as(String.join("\n", agent.log())).isLessThan(10);
     }
   }
@@ -225,9 +226,11 @@ class AgentHardeningIT {
               "--device-plugin-dir",
               plugins.toString());
       try (Running second = start(command, Map.of("GPU_AGENT_DEVICE_PLUGIN_LOCK_WAIT", "2s"))) {
+        int secondPort = awaitLine(second, LISTENING);
         awaitLine(second, Pattern.compile(" device-plugin-dir-locked "));
         while (!second.process().waitFor(50, TimeUnit.MILLISECONDS)) {
           assertThat(connects(socket)).as("the first agent's socket answers").isTrue();
+          assertThat(readyz(secondPort)).as("the waiting agent's /readyz").isNotEqualTo(200);
         }
         List<String> log = second.finalLog();
         assertThat(second.process().exitValue()).as(String.join("\n", log)).isEqualTo(1);
@@ -238,6 +241,15 @@ class AgentHardeningIT {
       assertThat(Files.readAttributes(socket, BasicFileAttributes.class).fileKey())
           .isEqualTo(inode);
       assertThat(connects(socket)).isTrue();
+    }
+  }
+
+  /** The status of GET /readyz, or -1 once nothing answers (the agent has exited). */
+  private static int readyz(int port) {
+    try (RawHttp http = new RawHttp("127.0.0.1", port)) {
+      return http.exchange("GET /readyz HTTP/1.1\r\nHost: n\r\n\r\n").status();
+    } catch (IOException gone) {
+      return -1;
     }
   }
 
