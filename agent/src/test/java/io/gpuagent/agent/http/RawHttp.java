@@ -15,14 +15,14 @@ import java.util.TreeMap;
  * HTTP/1.1 over a plain socket, for requests no well-behaved client sends (no {@code Host}, bad
  * percent-encoding) and for keeping one connection for many requests.
  */
-final class RawHttp implements AutoCloseable {
-  record Response(int status, Map<String, String> headers, String body) {}
+public final class RawHttp implements AutoCloseable {
+  public record Response(int status, Map<String, String> headers, String body) {}
 
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  RawHttp(String host, int port) throws IOException {
+  public RawHttp(String host, int port) throws IOException {
     socket = new Socket();
     socket.connect(new InetSocketAddress(host, port), 5000);
     socket.setSoTimeout(10_000);
@@ -31,7 +31,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** Sends {@code request} as written (CRLFs included) and reads one response. */
-  Response exchange(String request) throws IOException {
+  public Response exchange(String request) throws IOException {
     out.write(request.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     return read(request.startsWith("HEAD "));
