@@ -3,6 +3,7 @@ package io.gpuagent.deviceplugin.sharing;
 import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.stream.Collectors;
  * lowest-numbered free ones. Deterministic; no NVML; safe from any thread.
  */
 public final class SliceAllocator implements PreferredAllocator {
+  private static final String SEPARATOR = "::";
+
   private final Map<String, Integer> rank;
 
   /** {@code devicesInNodeOrder}: the sliced GPU and MIG UUIDs, first in node order first. */
@@ -34,10 +37,10 @@ public final class SliceAllocator implements PreferredAllocator {
     if (size < 1) {
       throw new IllegalArgumentException("allocation size must be at least 1, got " + size);
     }
-    Map<String, TreeSet<Integer>> free = new HashMap<>();
+    // One pass counts each device's free slices; only the chosen device's are collected after.
+    Map<String, int[]> free = new HashMap<>();
     for (String id : available) {
-      ShareId share = slice(id);
-      free.computeIfAbsent(share.uuid(), uuid -> new TreeSet<>()).add(share.index());
+      free.computeIfAbsent(deviceOf(id), uuid -> new int[1])[0]++;
     }
     Set<String> required = new LinkedHashSet<>(mustInclude);
     String device;
@@ -50,18 +53,17 @@ public final class SliceAllocator implements PreferredAllocator {
         throw new IllegalArgumentException(
             "must-include slices span devices "
                 + counts(requiredBy)
-                + ": slices of one container"
-                + " must be on one device");
+                + ": slices of one container must be on one device");
       }
+      device = requiredBy.firstKey();
+      Set<String> offered = new HashSet<>(available);
       for (String id : required) {
-        ShareId share = slice(id);
-        if (!free.getOrDefault(share.uuid(), new TreeSet<>()).contains(share.index())) {
+        if (!offered.contains(id)) {
           throw new IllegalArgumentException(
               "must-include device " + id + " is not among the available devices");
         }
       }
-      device = requiredBy.firstKey();
-      int room = free.get(device).size();
+      int room = free.get(device)[0];
       if (required.size() > size || room < size) {
         throw new IllegalArgumentException(
             "cannot allocate "
@@ -76,19 +78,28 @@ public final class SliceAllocator implements PreferredAllocator {
       }
     } else {
       device = null;
-      for (Map.Entry<String, TreeSet<Integer>> entry : free.entrySet()) {
-        int room = entry.getValue().size();
-        if (room >= size && (device == null || better(entry.getKey(), room, device, free))) {
+      int bestRoom = Integer.MAX_VALUE;
+      for (Map.Entry<String, int[]> entry : free.entrySet()) {
+        int room = entry.getValue()[0];
+        if (room >= size && (device == null || better(entry.getKey(), room, device, bestRoom))) {
           device = entry.getKey();
+          bestRoom = room;
         }
       }
       if (device == null) {
         throw new IllegalArgumentException(noRoom(size, free));
       }
     }
+    TreeSet<Integer> onDevice = new TreeSet<>();
+    String prefix = device + SEPARATOR;
+    for (String id : available) {
+      if (id.startsWith(prefix) && id.indexOf(SEPARATOR, prefix.length()) < 0) {
+        onDevice.add(slice(id).index());
+      }
+    }
     TreeSet<Integer> chosen = new TreeSet<>();
     required.forEach(id -> chosen.add(slice(id).index()));
-    for (int index : free.get(device)) {
+    for (int index : onDevice) {
       if (chosen.size() == size) {
         break;
       }
@@ -101,8 +112,7 @@ public final class SliceAllocator implements PreferredAllocator {
     return answer;
   }
 
-  private boolean better(String uuid, int room, String best, Map<String, TreeSet<Integer>> free) {
-    int bestRoom = free.get(best).size();
+  private boolean better(String uuid, int room, String best, int bestRoom) {
     if (room != bestRoom) {
       return room < bestRoom;
     }
@@ -111,9 +121,9 @@ public final class SliceAllocator implements PreferredAllocator {
     return order != bestOrder ? order < bestOrder : uuid.compareTo(best) < 0;
   }
 
-  private static String noRoom(int size, Map<String, TreeSet<Integer>> free) {
+  private static String noRoom(int size, Map<String, int[]> free) {
     Map<String, Long> rooms = new TreeMap<>();
-    free.forEach((uuid, slices) -> rooms.put(uuid, (long) slices.size()));
+    free.forEach((uuid, count) -> rooms.put(uuid, (long) count[0]));
     return "no single device has "
         + size
         + " free slices (free: "
@@ -126,6 +136,22 @@ public final class SliceAllocator implements PreferredAllocator {
     return byDevice.entrySet().stream()
         .map(entry -> entry.getKey() + ": " + entry.getValue())
         .collect(Collectors.joining(", "));
+  }
+
+  /** The device part of a slice ID, refusing anything that is not a slice. */
+  private static String deviceOf(String id) {
+    int at = id.lastIndexOf(SEPARATOR);
+    int digits = id.length() - at - SEPARATOR.length();
+    if (at <= 0 || digits < 1 || digits > 6 || id.lastIndexOf(SEPARATOR, at - 1) >= 0) {
+      return slice(id).uuid(); // throws with the reason
+    }
+    for (int i = at + SEPARATOR.length(); i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return slice(id).uuid();
+      }
+    }
+    return id.substring(0, at);
   }
 
   private static ShareId slice(String id) {
