@@ -222,7 +222,6 @@ public final class NodeServices implements AutoCloseable {
     // A GPU that stops or starts answering shows first as a health change.
     health.addListener(transition -> inventoryWatcher.checkSoon());
     health.onInventory(first);
-    simulatedPods.ifPresent(started::push);
     pods.ifPresent(
         watcher -> {
           watcher.start();
@@ -356,6 +355,16 @@ public final class NodeServices implements AutoCloseable {
             .addKeyValue("error", e.toString())
             .log();
       }
+    }
+    // made with the services (not started): its /proc tree goes last, after the quota monitor
+    try {
+      simulatedPods.ifPresent(SimulatedPods::close);
+    } catch (RuntimeException e) {
+      LOG.atWarn()
+          .setMessage("module-close-failed")
+          .addKeyValue("module", SimulatedPods.class.getSimpleName())
+          .addKeyValue("error", e.toString())
+          .log();
     }
   }
 }

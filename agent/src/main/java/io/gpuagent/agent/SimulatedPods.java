@@ -69,6 +69,9 @@ public final class SimulatedPods implements PodAssignmentSource, AutoCloseable {
 
   @Override
   public void close() {
+    if (!Files.exists(procRoot)) {
+      return;
+    }
     try (Stream<Path> tree = Files.walk(procRoot)) {
       for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

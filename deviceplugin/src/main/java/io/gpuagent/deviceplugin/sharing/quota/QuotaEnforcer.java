@@ -78,9 +78,12 @@ final class QuotaEnforcer {
     return state.count;
   }
 
-  /** Forgets holders and processes that are gone, so state does not grow without end. */
-  void retain(Set<HolderKey> holderKeys, Set<Integer> runningPids) {
-    episodes.keySet().retainAll(holderKeys);
+  /**
+   * Forgets holders and processes that are gone, so state does not grow without end; the holders of
+   * a device that could not be read this time are kept (their counts must not restart).
+   */
+  void retain(Set<HolderKey> holderKeys, Set<String> unreadDevices, Set<Integer> runningPids) {
+    episodes.keySet().removeIf(k -> !holderKeys.contains(k) && !unreadDevices.contains(k.uuid()));
     terminatedAt.keySet().retainAll(runningPids);
     killed.retainAll(runningPids);
   }

@@ -116,10 +116,12 @@ public final class QuotaMonitor implements AutoCloseable {
       Map<String, QuotaReport.DeviceUsage> devices = new TreeMap<>();
       Set<QuotaEnforcer.HolderKey> holderKeys = new HashSet<>();
       Set<Integer> running = new HashSet<>();
+      Set<String> unread = new HashSet<>();
       for (SharedDevice device : plan.values()) {
         Optional<List<ProcessInfo>> processes = processes(device.uuid());
         if (processes.isEmpty()) {
-          continue; // unreadable now (lost, or gone in a re-layout): health reports that
+          unread.add(device.uuid()); // lost, or gone in a re-layout: health reports that
+          continue;
         }
         processes.get().forEach(p -> running.add(p.pid()));
         devices.put(
@@ -132,7 +134,7 @@ public final class QuotaMonitor implements AutoCloseable {
                 allocations,
                 holderKeys));
       }
-      enforcer.retain(holderKeys, running);
+      enforcer.retain(holderKeys, unread, running);
       allocationByPid.keySet().retainAll(running);
       QuotaReport report = new QuotaReport(devices, clock.instant());
       latest.set(report);
