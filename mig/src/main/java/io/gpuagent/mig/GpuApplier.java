@@ -47,8 +47,17 @@ final class GpuApplier {
       case KEEP -> outcome(current, GpuOutcome.Outcome.KEPT, plan.reason(), current);
       case UNCHANGED -> outcome(current, GpuOutcome.Outcome.UNCHANGED, plan.reason(), current);
       case REFUSE -> outcome(current, GpuOutcome.Outcome.REFUSED, plan.reason(), current);
-      case CHANGE -> change(plan);
+      case CHANGE -> changeOrReport(plan);
     };
+  }
+
+  /** A GPU that cannot be read or drained (lost, no permission) fails alone; the others go on. */
+  private GpuOutcome changeOrReport(GpuPlan plan) {
+    try {
+      return change(plan);
+    } catch (NvmlException e) {
+      return outcome(plan.current(), GpuOutcome.Outcome.FAILED, e.getMessage(), plan.current());
+    }
   }
 
   private GpuOutcome change(GpuPlan plan) {

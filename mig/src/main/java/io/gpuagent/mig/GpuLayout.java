@@ -47,6 +47,14 @@ public record GpuLayout(
         gpu.index(), gpu.uuid(), gpu.name(), gpu.pciInfo().pciDeviceId(), mode, instances);
   }
 
+  /**
+   * A GPU whose layout NVML would not give (lost, MIG calls without privilege): known by its index
+   * and UUID only, with no MIG mode.
+   */
+  public static GpuLayout unreadable(NvmlDevice gpu) {
+    return new GpuLayout(gpu.index(), gpu.uuid(), "unknown", 0, Optional.empty(), List.of());
+  }
+
   public boolean migCapable() {
     return mode.isPresent();
   }

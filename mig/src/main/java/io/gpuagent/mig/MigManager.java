@@ -130,7 +130,11 @@ public final class MigManager {
   public MigStatus status() {
     List<GpuLayout> gpus = new ArrayList<>();
     for (var gpu : nvml.devices()) {
-      gpus.add(GpuLayout.read(gpu));
+      try {
+        gpus.add(GpuLayout.read(gpu));
+      } catch (NvmlException e) {
+        gpus.add(GpuLayout.unreadable(gpu));
+      }
     }
     return new MigStatus(
         config.configFile().map(Object::toString), selected, state, lastError, lastApply, gpus);

@@ -2,6 +2,7 @@ package io.gpuagent.mig;
 
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlDevice;
+import io.gpuagent.nvml.NvmlException;
 import io.gpuagent.nvml.mig.MigProfileTable;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.util.ArrayList;
@@ -41,7 +42,18 @@ public final class MigPlanner {
     List<MigConfigEntry> entries = file.layout(name);
     List<GpuPlan> plans = new ArrayList<>();
     for (NvmlDevice gpu : nvml.devices()) {
-      plans.add(plan(gpu, GpuLayout.read(gpu), name, entries));
+      try {
+        plans.add(plan(gpu, GpuLayout.read(gpu), name, entries));
+      } catch (NvmlException e) {
+        // one GPU NVML will not describe is refused; the others are planned
+        plans.add(
+            new GpuPlan(
+                GpuLayout.unreadable(gpu),
+                GpuPlan.Action.REFUSE,
+                false,
+                List.of(),
+                "cannot read the GPU's MIG layout: " + e.getMessage()));
+      }
     }
     return List.copyOf(plans);
   }

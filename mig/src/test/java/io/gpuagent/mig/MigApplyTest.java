@@ -99,6 +99,21 @@ class MigApplyTest {
   }
 
   @Test
+  void aGpuWhoseMigCallsAreRefusedFailsAloneAndTheOthersChange() throws IOException {
+    SimulatedNode node = MigFixtures.node("a100-mig");
+    node.inject(node.deviceByIndex(1).uuid(), new SimFault.Unprivileged());
+
+    ApplyReport report = manager(node, true).apply("all-1g.10gb");
+
+    assertThat(report.gpus().get(1).outcome()).isEqualTo(GpuOutcome.Outcome.REFUSED);
+    assertThat(report.gpus().get(1).reason())
+        .startsWith("cannot read the GPU's MIG layout:")
+        .contains("NO_PERMISSION");
+    assertThat(report.gpus().get(0).outcome()).isEqualTo(GpuOutcome.Outcome.APPLIED);
+    assertThat(report.gpus().get(3).outcome()).isEqualTo(GpuOutcome.Outcome.APPLIED);
+  }
+
+  @Test
   void theSelectorAnswersAnUnknownLayoutWithTheReason() throws IOException {
     MigManager manager = manager(MigFixtures.node("a100-mig"), true);
 
