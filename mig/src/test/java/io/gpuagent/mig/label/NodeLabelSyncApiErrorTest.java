@@ -101,9 +101,9 @@ class NodeLabelSyncApiErrorTest {
         .filteredOn(line -> line.startsWith("mig-label-api-error"))
         .containsExactly(
             "mig-label-api-error node=gpu-node-1 operation=get status=403 reason=forbidden: RBAC"
-                + " lacks get/list/watch/patch on nodes attempt=1 retryInMs=10",
+                + " lacks get/watch/patch on nodes attempt=1 retryInMs=10",
             "mig-label-api-error node=gpu-node-1 operation=get status=403 reason=forbidden: RBAC"
-                + " lacks get/list/watch/patch on nodes attempt=2 retryInMs=20");
+                + " lacks get/watch/patch on nodes attempt=2 retryInMs=20");
   }
 
   @Test
