@@ -16,10 +16,19 @@ record ApiFailure(int status, String reason) {
     }
     return switch (code) {
       case 401 -> new ApiFailure(code, "unauthorized: the service account token was refused");
-      case 403 -> new ApiFailure(code, "forbidden: RBAC lacks get/list/watch/patch on nodes");
+      case 403 ->
+          new ApiFailure(
+              code,
+              "forbidden: RBAC lacks get/watch/patch on nodes" + serverSays(e)); // names the verb
       case 404 -> new ApiFailure(code, "node not found");
       default -> new ApiFailure(code, firstLine(e.getMessage()));
     };
+  }
+
+  private static String serverSays(KubernetesClientException e) {
+    return e.getStatus() == null || e.getStatus().getMessage() == null
+        ? ""
+        : " (" + firstLine(e.getStatus().getMessage()) + ")";
   }
 
   private static String unreachable(Throwable e) {

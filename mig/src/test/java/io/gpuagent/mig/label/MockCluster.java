@@ -125,6 +125,12 @@ final class MockCluster implements AutoCloseable {
   public void close() {
     otherClients.forEach(KubernetesClient::close);
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Vert.x closes the server gracefully and the mock gives it 10 s: on a loaded build machine
+      // a connection the JDK client keeps alive can outlast that, after the test has passed
+      System.err.println("mock API server closed late: " + e.getMessage());
+    }
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -98,11 +99,11 @@ class NodeLabelSyncApiErrorTest {
     Await.until("applied", () -> "success".equals(cluster.label(STATE_LABEL)));
     assertThat(log.messages(Level.WARN))
         .filteredOn(line -> line.startsWith("mig-label-api-error"))
-        .containsExactly(
-            "mig-label-api-error node=gpu-node-1 operation=get status=403 reason=forbidden: RBAC"
-                + " lacks get/list/watch/patch on nodes attempt=1 retryInMs=10",
-            "mig-label-api-error node=gpu-node-1 operation=get status=403 reason=forbidden: RBAC"
-                + " lacks get/list/watch/patch on nodes attempt=2 retryInMs=20");
+        .hasSize(2)
+        .allMatch(line -> line.contains("reason=forbidden: RBAC lacks get/watch/patch on nodes"))
+        .allMatch(line -> line.contains("cannot get resource \"nodes\""))
+        .anyMatch(line -> line.endsWith("attempt=1 retryInMs=10"))
+        .anyMatch(line -> line.endsWith("attempt=2 retryInMs=20"));
   }
 
   @Test
@@ -143,6 +144,74 @@ class NodeLabelSyncApiErrorTest {
     } finally {
       unreachable.close();
     }
+  }
+
+  @Test
+  void watchTheServerEndsWithGoneIsReplacedByAFreshReadAndWatch() {
+    cluster.createNode(Map.of(CONFIG_LABEL, "all-1g.10gb"), Map.of());
+    String resourceVersion =
+        cluster.newClient().nodes().withName(NODE).get().getMetadata().getResourceVersion();
+    cluster
+        .server()
+        .expect()
+        .get()
+        .withPath(
+            "/api/v1/nodes?allowWatchBookmarks=true&fieldSelector=metadata.name%3D"
+                + NODE
+                + "&resourceVersion="
+                + resourceVersion
+                + "&watch=true")
+        .andUpgradeToWebSocket()
+        .open()
+        .immediately()
+        .andEmit(
+            new WatchEvent(
+                new StatusBuilder()
+                    .withStatus("Failure")
+                    .withCode(410)
+                    .withReason("Expired")
+                    .withMessage("too old resource version")
+                    .build(),
+                "ERROR"))
+        .done()
+        .once();
+
+    startSync(cluster.newClient());
+    Await.until(
+        "watch replaced",
+        () ->
+            log.messages(Level.INFO).stream()
+                    .filter(line -> line.startsWith("mig-label-watching"))
+                    .count()
+                >= 2);
+    cluster.setLabel(CONFIG_LABEL, "all-2g.20gb");
+
+    Await.until(
+        "change after the new watch applied",
+        () ->
+            selector.calls().contains("all-2g.20gb")
+                && "success".equals(cluster.label(STATE_LABEL)));
+    assertThat(log.messages(Level.INFO))
+        .anyMatch(line -> line.startsWith("mig-label-watch-closed"));
+  }
+
+  @Test
+  void selectorBugIsReportedAsFailedAndLoggedWithItsStack() {
+    LayoutSelector broken =
+        layout -> {
+          throw new IllegalStateException("bug in the manager");
+        };
+    cluster.createNode(Map.of(CONFIG_LABEL, "all-1g.10gb"), Map.of());
+    sync = new NodeLabelSync(cluster.newClient(), NODE, broken, NodeLabelSyncTest.FAST);
+    sync.start();
+
+    Await.until("failed", () -> "failed".equals(cluster.label(STATE_LABEL)));
+    assertThat(cluster.annotation(NodeLabelSync.REASON_ANNOTATION))
+        .isEqualTo(
+            "internal error applying all-1g.10gb: java.lang.IllegalStateException: bug in the"
+                + " manager");
+    assertThat(log.messages(Level.ERROR))
+        .containsExactly("mig-label-selector-failed node=gpu-node-1 config=all-1g.10gb");
   }
 
   @Test
