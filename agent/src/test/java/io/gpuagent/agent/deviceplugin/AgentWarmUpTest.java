@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import io.gpuagent.agent.Agent;
 import io.gpuagent.deviceplugin.FakeKubelet.Registration;
+import io.gpuagent.testing.Await;
 import io.gpuagent.testing.LogCapture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,9 +70,13 @@ class AgentWarmUpTest {
     JsonObject resource =
         devices.getJsonObject("devicePlugin").getJsonArray("resources").getJsonObject(0);
     assertThat(resource.getInteger("listAndWatchStreams")).isLessThanOrEqualTo(1);
-    assertThat(
-            fixture.metricLine(
-                "gpu_agent_device_plugin_devices{health=\"Healthy\",resource=\"nvidia.com/gpu\"}"))
-        .endsWith(" 8.0");
+    // A later sample shows the 8 devices, as without a warm-up.
+    Await.until(
+        "8 healthy devices in /metrics",
+        () ->
+            fixture
+                .metricLine(
+                    "gpu_agent_device_plugin_devices{health=\"Healthy\",resource=\"nvidia.com/gpu\"}")
+                .endsWith(" 8.0"));
   }
 }

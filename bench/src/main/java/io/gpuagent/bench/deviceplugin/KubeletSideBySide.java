@@ -85,7 +85,8 @@ public final class KubeletSideBySide {
             bin.resolve("dpharness"), dir, 2, restarts, root.resolve("dpharness.log"))) {
       harness.awaitManager(TIMEOUT);
       long start = System.nanoTime();
-      try (AutoCloseable ignored = plugin.start(dir)) {
+      AutoCloseable running = plugin.start(dir);
+      try {
         long registered = harness.awaitRegistered(TIMEOUT);
         int exit = harness.awaitExit(TIMEOUT);
         if (exit != 0) {
@@ -98,6 +99,8 @@ public final class KubeletSideBySide {
             allocations.get(0),
             SideBySideTable.median(allocations.subList(1, allocations.size())),
             SideBySideTable.median(harness.reregisterMs()));
+      } finally {
+        running.close();
       }
     }
   }

@@ -1,0 +1,163 @@
+package io.gpuagent.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/gpu-agent}, the launcher the README, the image and the chart use, over the jar. */
+@Timeout(120)
+class LauncherIT {
+  private static final Path LAUNCHER =
+      Path.of(System.getProperty("gpuagent.launcher", "../bin/gpu-agent"));
+  private static final Path JAR =
+      Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
+
+  @TempDir Path dir;
+
+  record Result(int exitCode, String out, String err) {}
+
+  private static ProcessBuilder launcher(Path script, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> name.startsWith("GPU_AGENT_"));
+    builder
+        .environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    builder.environment().putAll(env);
+    return builder;
+  }
+
+  private static Result run(Path script, Map<String, String> env, String... args) throws Exception {
+    Process process = launcher(script, env, args).start();
+    CompletableFuture<String> out =
+        CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    return new Result(process.exitValue(), out.get(), err.get());
+  }
+
+  private static String read(InputStream stream) {
+    try {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void findsTheBuiltJarAndPassesItsArguments() throws Exception {
+    Result result = run(LAUNCHER, Map.of(), "--version");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).startsWith("gpu-agent ");
+  }
+
+  @Test
+  void findsTheJarInTheImageLayoutAndInGpuAgentJar() throws Exception {
+    Path image = Files.createDirectories(dir.resolve("opt/gpu-agent"));
+    Path script = Files.createDirectories(image.resolve("bin")).resolve("gpu-agent");
+    Files.copy(LAUNCHER, script, StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(JAR, Files.createDirectories(image.resolve("lib")).resolve("gpu-agent.jar"));
+
+    assertThat(run(script, Map.of(), "--version").exitCode()).isZero();
+    Result missing =
+        run(script, Map.of("GPU_AGENT_JAR", dir.resolve("none.jar").toString()), "--version");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("none.jar not found");
+  }
+
+  @Test
+  void exitCodesOfTheAgentComeBackUnchanged() throws Exception {
+    Result badFlag = run(LAUNCHER, Map.of(), "run", "--no-such-flag");
+    Result badProfile = run(LAUNCHER, Map.of(), "devices", "--simulate", "no-such-profile");
+
+    assertThat(badFlag.exitCode()).isEqualTo(2);
+    assertThat(badFlag.err()).contains("--no-such-flag");
+    assertThat(badProfile.exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void javaOptsComeAfterTheDefaultsSoTheyWin() throws Exception {
+    Result result =
+        run(LAUNCHER, Map.of("GPU_AGENT_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx80m"), "--version");
+
+    // The agent, which refuses unknown GPU_AGENT_* variables, never saw the launcher's.
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out())
+        .containsPattern("MaxHeapSize += 83886080 ")
+        .containsPattern("UseSerialGC += true ")
+        .containsPattern("TieredStopAtLevel += 1 ");
+  }
+
+  @Test
+  void usesTheClassDataSharingArchiveMadeByTheBuild() throws Exception {
+    Path archive = JAR.resolveSibling("gpu-agent.jsa");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isRegularFile(archive)
+            && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(JAR)) > 0,
+        "no archive newer than the jar (built with -Dcds.skip, or a JVM that cannot archive)");
+
+    // -Xshare:on makes an archive that cannot be used an error instead of a silent fallback.
+    Result result =
+        run(
+            LAUNCHER,
+            Map.of("GPU_AGENT_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info"),
+            "--version");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("io.gpuagent.agent.Main source: shared objects file (top)");
+  }
+
+  @Test
+  void runIsTheJvmItselfAndStopsCleanlyOnSigterm() throws Exception {
+    Process process =
+        launcher(
+                LAUNCHER,
+                Map.of(
+                    "GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false",
+                    "GPU_AGENT_POD_RESOURCES_ENABLED", "false"),
+                "run",
+                "--simulate",
+                "h100x8",
+                "--port",
+                "0")
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader log =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> seen = new ArrayList<>();
+      for (String line = log.readLine();
+          line != null && !line.contains(" agent-ready ");
+          line = log.readLine()) {
+        seen.add(line);
+      }
+      assertThat(seen).anyMatch(line -> line.contains(" warm-up "));
+      // exec: the launcher's process became the JVM, so the kubelet's SIGTERM reaches the agent.
+      assertThat(process.toHandle().info().command())
+          .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
+      process.toHandle().destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(143);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
