@@ -15,6 +15,8 @@ import io.gpuagent.health.HealthMetrics;
 import io.gpuagent.health.HealthService;
 import io.gpuagent.mig.GpuReset;
 import io.gpuagent.mig.MigManager;
+import io.gpuagent.mig.label.NodeLabelSync;
+import io.gpuagent.mig.label.SelectionOutcome;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.health.HealthState;
@@ -63,6 +65,7 @@ public final class NodeServices implements AutoCloseable {
   private final boolean healthWatching;
   private final InventoryWatcher inventoryWatcher;
   private final MigManager mig;
+  private final Optional<NodeLabelSync> migLabel;
   private final Object healthPush = new Object();
 
   private NodeServices(
@@ -76,7 +79,8 @@ public final class NodeServices implements AutoCloseable {
       HealthService health,
       boolean healthWatching,
       InventoryWatcher inventoryWatcher,
-      MigManager mig) {
+      MigManager mig,
+      Optional<NodeLabelSync> migLabel) {
     this.pods = pods;
     this.assignments = assignments;
     this.simulatedPods = simulatedPods;
@@ -88,6 +92,7 @@ public final class NodeServices implements AutoCloseable {
     this.healthWatching = healthWatching;
     this.inventoryWatcher = inventoryWatcher;
     this.mig = mig;
+    this.migLabel = migLabel;
   }
 
   /**
@@ -204,7 +209,22 @@ public final class NodeServices implements AutoCloseable {
         health,
         healthWatching,
         new InventoryWatcher(nvml, inventory, config.inventory().interval()),
-        mig);
+        mig,
+        migLabel(config, mig));
+  }
+
+  /** With {@code mig.nodeLabel}: the sync that applies the layout this node's label names. */
+  private static Optional<NodeLabelSync> migLabel(AgentConfig config, MigManager mig) {
+    if (!config.mig().nodeLabel()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        NodeLabelSync.inCluster(
+            config.nodeName(),
+            layout -> {
+              MigManager.Selection selection = mig.select(layout);
+              return new SelectionOutcome(selection.success(), selection.reason());
+            }));
   }
 
   /**
@@ -265,6 +285,11 @@ public final class NodeServices implements AutoCloseable {
    * each GPU it changes, and the MIG events bring the rebuild that re-advertises.
    */
   private void startMigLayout() {
+    if (migLabel.isPresent()) {
+      started.push(migLabel.get());
+      migLabel.get().start();
+      return;
+    }
     if (mig.config().selected().isEmpty()) {
       return;
     }

@@ -66,7 +66,8 @@ public record MigConfig(
           new ValueType.Flag(),
           false,
           "Follow this node's label `nvidia.com/mig.config` through the Kubernetes API and report in"
-              + " `nvidia.com/mig.config.state`, as NVIDIA's mig-manager does.");
+              + " `nvidia.com/mig.config.state`, as NVIDIA's mig-manager does (needs `mig.configFile`; replaces"
+              + " `mig.selected`).");
 
   public static final ConfigSection SECTION =
       new ConfigSection(
@@ -78,6 +79,13 @@ public record MigConfig(
     Optional<String> selected = values.get(SELECTED);
     if (selected.isPresent() && values.get(CONFIG_FILE).isEmpty()) {
       throw values.invalid(SELECTED, "needs mig.configFile, the file the layout is in");
+    }
+    if (values.get(NODE_LABEL) && values.get(CONFIG_FILE).isEmpty()) {
+      throw values.invalid(NODE_LABEL, "needs mig.configFile, the file the label's layouts are in");
+    }
+    if (values.get(NODE_LABEL) && selected.isPresent()) {
+      throw values.invalid(
+          SELECTED, "the node label chooses the layout when mig.nodeLabel is true");
     }
     return new MigConfig(
         values.get(CONFIG_FILE),
