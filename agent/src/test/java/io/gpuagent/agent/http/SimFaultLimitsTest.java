@@ -99,7 +99,7 @@ class SimFaultLimitsTest {
             .isEqualTo(201);
       }
       assertThat(error(post(http, "{\"device\":0,\"fault\":\"xid\",\"xid\":31}")))
-          .isEqualTo("at most 256 faults can be active at once; clear some first");
+          .isEqualTo("at most 1024 faults can be active at once; clear some first");
     }
   }
 }

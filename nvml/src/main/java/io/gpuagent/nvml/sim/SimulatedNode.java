@@ -91,7 +91,7 @@ public final class SimulatedNode implements Nvml {
   // ---- faults: the simulator's control surface ------------------------------------------------
 
   /** How many faults (processes included) may be active at once on one node. */
-  public static final int MAX_ACTIVE_FAULTS = 256;
+  public static final int MAX_ACTIVE_FAULTS = 1024;
 
   /**
    * Injects a fault or starts a process on a GPU or MIG device; refused once {@link

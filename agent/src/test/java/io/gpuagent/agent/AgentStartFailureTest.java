@@ -1,0 +1,56 @@
+package io.gpuagent.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import io.gpuagent.agent.config.AgentConfig;
+import io.gpuagent.agent.config.ConfigLoader;
+import io.gpuagent.agent.config.ConfigLoader.FlagValue;
+import io.gpuagent.agent.config.HttpConfig;
+import io.gpuagent.nvml.sim.SimOptions;
+import io.gpuagent.nvml.sim.SimulatedNode;
+import io.gpuagent.testing.LogCapture;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A start that fails before NVML is up says so in one line and never claims an NVML shutdown. */
+class AgentStartFailureTest {
+  private static AgentConfig config(int port) {
+    return new ConfigLoader(
+            Map.of(
+                "GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false",
+                "GPU_AGENT_POD_RESOURCES_ENABLED", "false"),
+            new HashSet<>(SimulatedNode.builtInProfiles()),
+            () -> "test-node")
+        .load(
+            Optional.empty(),
+            List.of(
+                new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, "h100x8"),
+                new FlagValue("--port", HttpConfig.PORT, String.valueOf(port)),
+                new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
+  }
+
+  @Test
+  void aTakenPortFailsTheStartWithoutNvmlShutdownOrExceptionText() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        LogCapture log = new LogCapture(Agent.class)) {
+      SimulatedNode node =
+          SimulatedNode.load("h100x8", new SimOptions("test-node", 1, Clock.systemUTC()));
+
+      assertThatThrownBy(
+              () ->
+                  Agent.start(config(taken.getLocalPort()), node, Optional.of(node)))
+          .hasMessageStartingWith("could not listen on 127.0.0.1 port " + taken.getLocalPort())
+          .hasMessageNotContaining("Exception");
+
+      assertThat(log.messages(Level.INFO)).noneMatch(line -> line.startsWith("nvml-shutdown"));
+    }
+  }
+}
