@@ -5,6 +5,7 @@ import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.nvml.sim.SimulatedNode;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,12 @@ public final class TestConfigs {
    * them on, so a test never touches a real kubelet's directory.
    */
   public static AgentConfig simulated(String profile, Map<String, String> environment) {
+    return simulated(profile, environment, Optional.empty());
+  }
+
+  /** Also reads a config file, as {@code --config} does. */
+  public static AgentConfig simulated(
+      String profile, Map<String, String> environment, Optional<Path> configFile) {
     Map<String, String> env = new HashMap<>();
     env.put("GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false");
     env.put("GPU_AGENT_POD_RESOURCES_ENABLED", "false");
@@ -33,7 +40,7 @@ public final class TestConfigs {
     env.putAll(environment);
     return new ConfigLoader(env, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
         .load(
-            Optional.empty(),
+            configFile,
             List.of(
                 new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, profile),
                 new FlagValue("--port", HttpConfig.PORT, "0"),

@@ -44,7 +44,13 @@ class GrafanaFilesTest {
           "gpu_agent_probe_duration_seconds",
           "gpu_agent_device_plugin_registered",
           "gpu_agent_device_plugin_devices",
-          "gpu_agent_device_plugin_problems");
+          "gpu_agent_device_plugin_problems",
+          "gpu_agent_mig_config_state",
+          "gpu_agent_mig_apply_duration_seconds",
+          "gpu_agent_mig_gpu_outcome",
+          // written by the exporter only for pods on shared GPUs (agent's DashboardQueriesTest)
+          "gpu_agent_pod_gpu_memory_quota_bytes",
+          "gpu_agent_pod_gpu_quota_violations_total");
 
   private static final Pattern ALERT_NAME =
       Pattern.compile("^\\s*- alert: (\\w+)$", Pattern.MULTILINE);

@@ -48,10 +48,10 @@ class DashboardQueriesTest {
         PrometheusServer.start(
             cluster.targets(), List.of(DashboardFiles.GRAFANA.resolve("alerts.yaml")));
     Await.until(
-        "both agents scraped, pods attributed, XID counters at 0",
+        "every agent scraped, pods attributed, XID counters at 0",
         DATA_DEADLINE,
         () ->
-            prometheus.query("up{job=\"gpu-agent\"} == 1").size() == 2
+            prometheus.query("up{job=\"gpu-agent\"} == 1").size() == 3
                 && prometheus.query("DCGM_FI_DEV_GPU_UTIL{pod=\"batch-0\"}").size() == 1
                 && prometheus
                         .query(
@@ -65,11 +65,12 @@ class DashboardQueriesTest {
         (agentsUp - started) / 1_000_000, (System.nanoTime() - agentsUp) / 1_000_000);
     variables =
         Map.of(
-            "node", "gpu-node-a|mig-node-b",
+            "node", "gpu-node-a|mig-node-b|shared-node-c",
             "gpu", "0|1|2|3|4|5|6|7",
             "instance", String.join("|", cluster.targets()),
-            "namespace", "ml|web",
-            "pod", "trainer-0|trainer-1|batch-0|mig-worker-0|embedder-0",
+            "namespace", "ml|web|inference|batch|research",
+            "pod",
+                "trainer-0|trainer-1|batch-0|mig-worker-0|embedder-0|llm-small|llm-medium|llm-large|llm-batch",
             "__rate_interval", "1m",
             "__range", "1m",
             "__interval", "1s");

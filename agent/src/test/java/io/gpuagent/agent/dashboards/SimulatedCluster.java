@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -34,14 +35,18 @@ final class SimulatedCluster implements AutoCloseable {
 
   final SimulatedNode h100;
   final SimulatedNode a100;
+  final SimulatedNode shared;
   private final List<AutoCloseable> open = new ArrayList<>();
   private List<String> h100Gpus;
   private Agent h100Agent;
   private Agent a100Agent;
+  private Agent sharedAgent;
 
   SimulatedCluster() {
     h100 = SimulatedNode.load("h100x8", new SimOptions("gpu-node-a", 1, Clock.systemUTC()));
     a100 = SimulatedNode.load("a100-mig", new SimOptions("mig-node-b", 2, Clock.systemUTC()));
+    shared =
+        SimulatedNode.load("h100x8-shared", new SimOptions("shared-node-c", 3, Clock.systemUTC()));
   }
 
   void start() throws IOException {
@@ -51,9 +56,31 @@ final class SimulatedCluster implements AutoCloseable {
     h100Agent =
         Agent.start(config("h100x8", "gpu-node-a", sockets, "none"), h100, Optional.of(h100));
     open.add(h100Agent);
+    Map<String, String> migLayout = new HashMap<>();
+    migLayout.put(
+        "GPU_AGENT_MIG_CONFIG_FILE", resource("a100-as-profiled.yaml", sockets).toString());
+    migLayout.put("GPU_AGENT_MIG_SELECTED", "as-profiled");
     a100Agent =
-        Agent.start(config("a100-mig", "mig-node-b", sockets, "mixed"), a100, Optional.of(a100));
+        Agent.start(
+            config("a100-mig", "mig-node-b", sockets, "mixed", migLayout, Optional.empty()),
+            a100,
+            Optional.of(a100));
     open.add(a100Agent);
+    // GPUs 0-2 shared (examples/sharing-demo.yaml) by the profile's simulated pods: the per-pod
+    // quota panels read this node.
+    sharedAgent =
+        Agent.start(
+            config(
+                "h100x8-shared",
+                "shared-node-c",
+                sockets,
+                "none",
+                // the profile's simulated pods answer for the kubelet (a real socket would win)
+                Map.of("GPU_AGENT_POD_RESOURCES_ENABLED", "false"),
+                Optional.of(Path.of("..", "examples", "sharing-demo.yaml"))),
+            shared,
+            Optional.of(shared));
+    open.add(sharedAgent);
     // UUIDs read once: a lost GPU answers nothing, not even its UUID.
     h100Gpus = h100.devices().stream().map(device -> device.uuid()).toList();
     List<String> a100Gpus = a100.devices().stream().map(device -> device.uuid()).toList();
@@ -94,7 +121,7 @@ final class SimulatedCluster implements AutoCloseable {
   }
 
   List<String> targets() {
-    return List.of(target(h100Agent), target(a100Agent));
+    return List.of(target(h100Agent), target(a100Agent), target(sharedAgent));
   }
 
   private static String target(Agent agent) {
@@ -103,6 +130,17 @@ final class SimulatedCluster implements AutoCloseable {
 
   private static AgentConfig config(
       String profile, String nodeName, Path sockets, String migStrategy) throws IOException {
+    return config(profile, nodeName, sockets, migStrategy, Map.of(), Optional.empty());
+  }
+
+  private static AgentConfig config(
+      String profile,
+      String nodeName,
+      Path sockets,
+      String migStrategy,
+      Map<String, String> extra,
+      Optional<Path> configFile)
+      throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("GPU_AGENT_NODE_NAME", nodeName);
     env.put("GPU_AGENT_METRICS_INTERVAL", "1s");
@@ -117,7 +155,17 @@ final class SimulatedCluster implements AutoCloseable {
         "GPU_AGENT_DEVICE_PLUGIN_DIR",
         Files.createDirectories(sockets.resolve("plugins-" + nodeName)).toString());
     env.put("GPU_AGENT_DEVICE_PLUGIN_MIG_STRATEGY", migStrategy);
-    return TestConfigs.simulated(profile, env);
+    env.putAll(extra);
+    return TestConfigs.simulated(profile, env, configFile);
+  }
+
+  /** A test resource of this package, copied to a file the agent can read. */
+  private static Path resource(String name, Path dir) throws IOException {
+    try (var in = SimulatedCluster.class.getResourceAsStream(name)) {
+      Path file = dir.resolve(name);
+      Files.copy(Objects.requireNonNull(in, name), file);
+      return file;
+    }
   }
 
   @Override
