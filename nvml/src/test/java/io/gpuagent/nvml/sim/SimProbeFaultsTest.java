@@ -110,6 +110,6 @@ class SimProbeFaultsTest {
     assertThatThrownBy(() -> new SimFault.BadMemory(0))
         .hasMessage("bad-memory needs mismatches > 0, got 0");
     assertThatThrownBy(() -> new SimFault.SlowKernel(Duration.ZERO))
-        .hasMessage("slow-kernel delay must be positive and at most 600000 ms, got PT0S");
+        .hasMessage("slow-kernel delay must be positive, got PT0S");
   }
 }
