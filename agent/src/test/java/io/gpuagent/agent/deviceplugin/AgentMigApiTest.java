@@ -120,12 +120,61 @@ class AgentMigApiTest {
     assertThat(status.getString("state")).isEqualTo("failed");
     assertThat(status.getString("lastError")).contains("GPU 3 refused");
     assertThat(status.getJsonArray("gpus").getJsonObject(0).getJsonArray("instances")).hasSize(7);
-    assertThat(
-            fixture.metricLine(
-                "gpu_agent_mig_config_state{config=\"all-1g.10gb\",state=\"failed\"}"))
-        .endsWith(" 1.0");
+    // the exporter renders its latest sample: wait for one taken after the apply
+    Await.until(
+        "the failed state in /metrics",
+        () ->
+            fixture
+                .metricLine("gpu_agent_mig_config_state{config=\"all-1g.10gb\",state=\"failed\"}")
+                .endsWith(" 1.0"));
     assertThat(fixture.send("PUT", "/api/v1/mig", "{\"selected\": \"no-such\"}").statusCode())
         .isEqualTo(400);
+  }
+
+  @Test
+  void anInjectedCreationFailureRollsThatGpuBackAndReapplyingTouchesNothing() throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "mig");
+    Path file = dir.resolve("config.yaml");
+    try (InputStream in =
+        getClass()
+            .getResourceAsStream(
+                "/io/gpuagent/agent/cli/gpu-operator-default-mig-parted-config.yaml")) {
+      Files.copy(in, file);
+    }
+    fixture =
+        AgentWithKubelet.start(
+            "a100-mig",
+            "mixed",
+            Map.of(
+                "GPU_AGENT_MIG_CONFIG_FILE", file.toString(),
+                "GPU_AGENT_MIG_ALLOW_RESET", "true",
+                "GPU_AGENT_MIG_DRAIN_WAIT", "0s"));
+    JsonObject before = mig().getJsonArray("gpus").getJsonObject(1);
+    HttpResponse<String> injected =
+        fixture.send(
+            "POST",
+            "/api/v1/sim/faults",
+            "{\"device\": 1, \"fault\": \"mig-create-failure\", \"after\": 3}");
+    assertThat(injected.statusCode()).as(injected.body()).isEqualTo(201);
+
+    HttpResponse<String> failed =
+        fixture.send("PUT", "/api/v1/mig", "{\"selected\": \"all-1g.10gb\"}");
+
+    assertThat(failed.statusCode()).as(failed.body()).isEqualTo(409);
+    JsonObject gpu1 = new JsonObject(failed.body()).getJsonArray("gpus").getJsonObject(1);
+    assertThat(gpu1.getString("outcome")).isEqualTo("failed");
+    assertThat(gpu1.getString("reason")).endsWith("rolled back to the previous layout");
+    assertThat(gpu1.getJsonArray("instances")).isEqualTo(before.getJsonArray("instances"));
+
+    HttpResponse<String> second =
+        fixture.send("PUT", "/api/v1/mig", "{\"selected\": \"all-1g.10gb\"}");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    HttpResponse<String> third =
+        fixture.send("PUT", "/api/v1/mig", "{\"selected\": \"all-1g.10gb\"}");
+    assertThat(third.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(third.body()).getJsonArray("gpus").stream())
+        .allSatisfy(
+            gpu -> assertThat(((JsonObject) gpu).getString("outcome")).isEqualTo("unchanged"));
   }
 
   private JsonObject mig() {
