@@ -27,7 +27,8 @@ import java.util.Map;
  * shared/tools/kubelet-harness/build.sh &lt;kubeedge mirror&gt;   # once: /tmp/kh/bin/{dpharness,stubplugin}
  * mvn -B -q package -DskipTests
  * java -cp bench/target/benchmarks.jar io.gpuagent.bench.deviceplugin.KubeletSideBySide \
- *     [runs, default 5] [restarts, default 20] [--no-warm-up] [JVM flags for GPU_AGENT_JAVA_OPTS]
+ *     [runs, default 5] [restarts, default 20] [--no-warm-up] [GPU_AGENT_KEY=value…]
+ *     [JVM flags for GPU_AGENT_JAVA_OPTS]
  * </pre>
  *
  * {@code KH_BIN} overrides {@code /tmp/kh/bin}. Run from the repository root.
@@ -44,6 +45,14 @@ public final class KubeletSideBySide {
   public static void main(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     boolean warmUp = !rest.remove("--no-warm-up");
+    // GPU_AGENT_KEY=value arguments are agent settings, e.g. GPU_AGENT_WARM_UP_BUDGET=300ms.
+    Map<String, String> settings = new HashMap<>();
+    for (String arg : List.copyOf(rest)) {
+      if (arg.startsWith("GPU_AGENT_") && arg.contains("=")) {
+        settings.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        rest.remove(arg);
+      }
+    }
     int runs = rest.isEmpty() ? 5 : Integer.parseInt(rest.remove(0));
     int restarts = rest.isEmpty() ? 20 : Integer.parseInt(rest.remove(0));
     Path bin = Path.of(System.getenv().getOrDefault("KH_BIN", "/tmp/kh/bin"));
@@ -54,11 +63,12 @@ public final class KubeletSideBySide {
       }
     }
     System.out.printf(
-        "kubelet side by side: %d runs, 2 pods + %d restarts each, warm-up %s, JVM flags '%s';"
+        "kubelet side by side: %d runs, 2 pods + %d restarts each, warm-up %s %s, JVM flags '%s';"
             + " %d CPUs, load average %s%n",
         runs,
         restarts,
         warmUp ? "on" : "off",
+        settings,
         String.join(" ", rest),
         Runtime.getRuntime().availableProcessors(),
         LoadAverage.now());
@@ -66,7 +76,9 @@ public final class KubeletSideBySide {
     List<Sample> stub = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       stub.add(print("stubplugin", run, once(bin, restarts, dir -> stubplugin(bin, dir))));
-      agent.add(print("gpu-agent", run, once(bin, restarts, dir -> gpuAgent(dir, warmUp, rest))));
+      agent.add(
+          print(
+              "gpu-agent", run, once(bin, restarts, dir -> gpuAgent(dir, warmUp, settings, rest))));
     }
     System.out.println(SideBySideTable.render(agent, stub));
     System.out.printf("load average at the end %s%n", LoadAverage.now());
@@ -126,9 +138,10 @@ public final class KubeletSideBySide {
     };
   }
 
-  private static AutoCloseable gpuAgent(Path dir, boolean warmUp, List<String> javaOpts)
+  private static AutoCloseable gpuAgent(
+      Path dir, boolean warmUp, Map<String, String> settings, List<String> javaOpts)
       throws IOException {
-    Map<String, String> environment = new HashMap<>();
+    Map<String, String> environment = new HashMap<>(settings);
     environment.put("GPU_AGENT_POD_RESOURCES_ENABLED", "false");
     environment.put("GPU_AGENT_WARM_UP_ENABLED", Boolean.toString(warmUp));
     AgentProcess agent =
