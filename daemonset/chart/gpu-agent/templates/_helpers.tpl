@@ -58,8 +58,8 @@ then .Values.config merged over them. Keys of the MIG manager (mig.*) and of sha
 {{- end -}}
 {{- if .Values.mig.layouts -}}
 {{- $mig := dict "configFile" (printf "%s/mig/config.yaml" $dir) -}}
-{{- if .Values.mig.selected }}{{ $_ := set $mig "selected" .Values.mig.selected }}{{ end -}}
-{{- if .Values.mig.nodeLabel }}{{ $_ := set $mig "nodeLabel" true }}{{ end -}}
+{{- if .Values.mig.nodeLabel }}{{ $_ := set $mig "nodeLabel" true }}
+{{- else if .Values.mig.selected }}{{ $_ := set $mig "selected" .Values.mig.selected }}{{ end -}}
 {{- $_ := set $c "mig" $mig -}}
 {{- end -}}
 {{- if .Values.sharing.gpus -}}

@@ -16,7 +16,6 @@ import io.gpuagent.health.HealthService;
 import io.gpuagent.mig.GpuReset;
 import io.gpuagent.mig.MigManager;
 import io.gpuagent.mig.label.NodeLabelSync;
-import io.gpuagent.mig.label.SelectionOutcome;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.events.NvmlEventPump;
 import io.gpuagent.nvml.health.HealthState;
@@ -218,13 +217,7 @@ public final class NodeServices implements AutoCloseable {
     if (!config.mig().nodeLabel()) {
       return Optional.empty();
     }
-    return Optional.of(
-        NodeLabelSync.inCluster(
-            config.nodeName(),
-            layout -> {
-              MigManager.Selection selection = mig.select(layout);
-              return new SelectionOutcome(selection.success(), selection.reason());
-            }));
+    return Optional.of(NodeLabelSync.inCluster(config.nodeName(), mig));
   }
 
   /**

@@ -79,12 +79,16 @@ class AgentConfigTest {
     return root.resolve(absolute.substring(1));
   }
 
-  /** The container's environment; values from the downward API are this node's. */
+  /** The environment the agent sees in the container; the downward API's values are this node's. */
   private static Map<String, String> environment(Rendering rendering) {
     Map<String, String> env = new TreeMap<>();
     for (EnvVar variable : rendering.container().getEnv()) {
       env.put(variable.getName(), variable.getValueFrom() == null ? variable.getValue() : NODE);
     }
+    // bin/gpu-agent, the image's entrypoint, takes its own variables out before the agent reads
+    // the environment.
+    env.remove("GPU_AGENT_JAVA_OPTS");
+    env.remove("GPU_AGENT_JAR");
     return env;
   }
 }

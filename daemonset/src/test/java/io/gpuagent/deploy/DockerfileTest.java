@@ -34,10 +34,11 @@ class DockerfileTest {
     assertThat(copies())
         .containsExactly(
             List.of("bin/gpu-agent", "/opt/gpu-agent/bin/gpu-agent"),
-            List.of(
-                "agent/target/gpu-agent.jar",
-                "agent/target/gpu-agent.js[a]",
-                "/opt/gpu-agent/lib/"));
+            List.of("agent/target/gpu-agent.jar", "/opt/gpu-agent/lib/gpu-agent.jar"));
+    assertThat(dockerfile)
+        .as("the archive is made in the image, by its Java, for the jar where it lies")
+        .contains("-XX:ArchiveClassesAtExit=/opt/gpu-agent/lib/gpu-agent.jsa")
+        .contains("/opt/gpu-agent/bin/gpu-agent cds-training");
   }
 
   @Test

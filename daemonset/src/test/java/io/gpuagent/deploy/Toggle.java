@@ -73,11 +73,6 @@ enum Toggle {
         };
     List<String> missing =
         keys.stream().filter(key -> AgentConfig.SCHEMA.byPath(key).isEmpty()).toList();
-    if (this == JAVA_OPTS) {
-      return Optional.of(
-          "GPU_AGENT_JAVA_OPTS is the launcher's (bin/gpu-agent), which must unset it before"
-              + " starting the agent: the agent rejects GPU_AGENT_ variables it does not know");
-    }
     return missing.isEmpty()
         ? Optional.empty()
         : Optional.of("keys of another issue not in this agent yet: " + missing);

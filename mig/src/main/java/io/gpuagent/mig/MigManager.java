@@ -1,5 +1,7 @@
 package io.gpuagent.mig;
 
+import io.gpuagent.mig.label.LayoutSelector;
+import io.gpuagent.mig.label.SelectionOutcome;
 import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.NvmlException;
 import java.time.Clock;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * touched and one GPU's failure leaves the others as they end up. The MIG config-change events of
  * the apply make the agent's inventory rebuild re-advertise; nothing here rebuilds.
  */
-public final class MigManager {
+public final class MigManager implements LayoutSelector {
   private static final Logger LOG = LoggerFactory.getLogger(MigManager.class);
 
   private final Nvml nvml;
@@ -107,22 +109,20 @@ public final class MigManager {
     return report;
   }
 
-  /** The answer of a blocking apply by name: whether every GPU made it, and why not. */
-  public record Selection(boolean success, String reason) {}
-
   /**
    * Applies {@code layout} and answers success and reason instead of throwing for a user or
    * hardware problem: what the node-label sync's layout selector needs.
    */
-  public Selection select(String layout) {
+  @Override
+  public SelectionOutcome select(String layout) {
     try {
       ApplyReport report = apply(layout);
-      return new Selection(report.success(), report.reason());
+      return new SelectionOutcome(report.success(), report.reason());
     } catch (MigConfigException | NvmlException e) {
       if (e instanceof MigConfigException) {
         lastError = Optional.of(e.getMessage());
       }
-      return new Selection(false, e.getMessage());
+      return new SelectionOutcome(false, e.getMessage());
     }
   }
 

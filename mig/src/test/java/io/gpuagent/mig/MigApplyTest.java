@@ -2,6 +2,7 @@ package io.gpuagent.mig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpuagent.mig.label.SelectionOutcome;
 import io.gpuagent.nvml.MigMode;
 import io.gpuagent.nvml.NvmlDevice;
 import io.gpuagent.nvml.sim.SimFault;
@@ -117,7 +118,7 @@ class MigApplyTest {
   void theSelectorAnswersAnUnknownLayoutWithTheReason() throws IOException {
     MigManager manager = manager(MigFixtures.node("a100-mig"), true);
 
-    MigManager.Selection selection = manager.select("no-such-layout");
+    SelectionOutcome selection = manager.select("no-such-layout");
 
     assertThat(selection.success()).isFalse();
     assertThat(selection.reason()).contains("no layout 'no-such-layout' in mig-configs");

@@ -57,7 +57,8 @@ class AgentWarmUpTest {
     assertThat(registration.request().getEndpoint()).isEqualTo("gpu-agent-nvidia.com-gpu.sock");
     try (Stream<Path> files = Files.list(fixture.dir)) {
       assertThat(files.map(file -> file.getFileName().toString()))
-          .containsExactlyInAnyOrder("kubelet.sock", "gpu-agent-nvidia.com-gpu.sock");
+          .containsExactlyInAnyOrder(
+              "kubelet.sock", "gpu-agent-nvidia.com-gpu.sock", "gpu-agent.lock");
     }
     // No device is shown as held, and the real endpoint has only the kubelet's stream.
     JsonObject devices = fixture.devices();
