@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -227,162 +228,104 @@ public record DevicePluginConfig(
   }
 
   public DevicePluginConfig withPluginDir(Path dir) {
-    return new DevicePluginConfig(
-        dir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.pluginDir = dir);
   }
 
   public DevicePluginConfig withMigStrategy(MigStrategy strategy) {
-    return new DevicePluginConfig(
-        pluginDir,
-        strategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.migStrategy = strategy);
   }
 
   public DevicePluginConfig withDeviceListStrategies(Set<DeviceListStrategy> strategies) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        strategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.deviceListStrategies = strategies);
   }
 
   public DevicePluginConfig withDeviceSpecs(boolean pass, Path minorsFile) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        pass,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        minorsFile,
-        lockWait,
-        sharing);
+    return copy(
+        c -> {
+          c.passDeviceSpecs = pass;
+          c.migMinorsFile = minorsFile;
+        });
   }
 
   public DevicePluginConfig withDriverCapabilities(Optional<String> capabilities) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        capabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.driverCapabilities = capabilities);
   }
 
   public DevicePluginConfig withPreStartRequired(boolean required) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        required,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.preStartRequired = required);
   }
 
   public DevicePluginConfig withResourceNames(String prefix, Map<String, String> renames) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        prefix,
-        renames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(
+        c -> {
+          c.resourcePrefix = prefix;
+          c.resourceRenames = renames;
+        });
   }
 
   public DevicePluginConfig withLockWait(Duration wait) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        wait,
-        sharing);
+    return copy(c -> c.lockWait = wait);
   }
 
   public DevicePluginConfig withDriverRoot(Path root) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        root,
-        migMinorsFile,
-        lockWait,
-        sharing);
+    return copy(c -> c.driverRoot = root);
   }
 
   public DevicePluginConfig withSharing(SharingConfig shared) {
-    return new DevicePluginConfig(
-        pluginDir,
-        migStrategy,
-        deviceListStrategies,
-        passDeviceSpecs,
-        driverCapabilities,
-        preStartRequired,
-        resourcePrefix,
-        resourceRenames,
-        driverRoot,
-        migMinorsFile,
-        lockWait,
-        shared);
+    return copy(c -> c.sharing = shared);
+  }
+
+  /** This config with {@code change} applied to a copy of its parts; validated like any other. */
+  private DevicePluginConfig copy(Consumer<Parts> change) {
+    Parts parts = new Parts(this);
+    change.accept(parts);
+    return parts.build();
+  }
+
+  /** The parts of a config while one of the {@code with…} methods changes them. */
+  private static final class Parts {
+    Path pluginDir;
+    MigStrategy migStrategy;
+    Set<DeviceListStrategy> deviceListStrategies;
+    boolean passDeviceSpecs;
+    Optional<String> driverCapabilities;
+    boolean preStartRequired;
+    String resourcePrefix;
+    Map<String, String> resourceRenames;
+    Path driverRoot;
+    Path migMinorsFile;
+    Duration lockWait;
+    SharingConfig sharing;
+
+    Parts(DevicePluginConfig config) {
+      pluginDir = config.pluginDir;
+      migStrategy = config.migStrategy;
+      deviceListStrategies = config.deviceListStrategies;
+      passDeviceSpecs = config.passDeviceSpecs;
+      driverCapabilities = config.driverCapabilities;
+      preStartRequired = config.preStartRequired;
+      resourcePrefix = config.resourcePrefix;
+      resourceRenames = config.resourceRenames;
+      driverRoot = config.driverRoot;
+      migMinorsFile = config.migMinorsFile;
+      lockWait = config.lockWait;
+      sharing = config.sharing;
+    }
+
+    DevicePluginConfig build() {
+      return new DevicePluginConfig(
+          pluginDir,
+          migStrategy,
+          deviceListStrategies,
+          passDeviceSpecs,
+          driverCapabilities,
+          preStartRequired,
+          resourcePrefix,
+          resourceRenames,
+          driverRoot,
+          migMinorsFile,
+          lockWait,
+          sharing);
+    }
   }
 }
