@@ -44,9 +44,7 @@ class AgentStartFailureTest {
       SimulatedNode node =
           SimulatedNode.load("h100x8", new SimOptions("test-node", 1, Clock.systemUTC()));
 
-      assertThatThrownBy(
-              () ->
-                  Agent.start(config(taken.getLocalPort()), node, Optional.of(node)))
+      assertThatThrownBy(() -> Agent.start(config(taken.getLocalPort()), node, Optional.of(node)))
           .hasMessageStartingWith("could not listen on 127.0.0.1 port " + taken.getLocalPort())
           .hasMessageNotContaining("Exception");
 

@@ -146,7 +146,9 @@ class AgentDevicePluginTest {
     // start() returned with no resource planned: there is no server that could ever register.
     assertThat(fixture.kubelet.registrations()).isEmpty();
     try (Stream<Path> files = Files.list(fixture.dir)) {
-      assertThat(files.map(file -> file.getFileName().toString())).containsExactly("kubelet.sock");
+      // the kubelet's socket and our directory lock, no socket of ours
+      assertThat(files.map(file -> file.getFileName().toString()))
+          .containsExactlyInAnyOrder("kubelet.sock", "gpu-agent.lock");
     }
     assertThat(fixture.metricLine("gpu_agent_device_plugin_registered{")).isEmpty();
   }
