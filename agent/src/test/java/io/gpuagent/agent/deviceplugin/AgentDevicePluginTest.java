@@ -146,7 +146,7 @@ class AgentDevicePluginTest {
     // start() returned with no resource planned: there is no server that could ever register.
     assertThat(fixture.kubelet.registrations()).isEmpty();
     try (Stream<Path> files = Files.list(fixture.dir)) {
-      // the directory lock stays while the agent runs; no plugin socket
+      // the kubelet's socket and our directory lock, no socket of ours
       assertThat(files.map(file -> file.getFileName().toString()))
           .containsExactlyInAnyOrder("kubelet.sock", "gpu-agent.lock");
     }
