@@ -393,18 +393,24 @@ public final class DevicePluginService implements AutoCloseable {
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     boolean kubeletChanged = !kubelet.equals(lastKubelet);
     lastKubelet = kubelet;
-    if (kubeletChanged) {
+    boolean socketsLost = endpoints.anySocketLost();
+    // A starting kubelet empties this directory: our sockets gone while its socket is there is a
+    // restart even when the new kubelet.sock looks like the old one (a reused inode within the
+    // same coarse timestamp tick).
+    boolean restarted = kubelet.isPresent() && (kubeletChanged || socketsLost);
+    if (kubeletChanged || restarted) {
       LOG.atInfo()
           .setMessage("kubelet-socket-changed")
           .addKeyValue("socket", kubeletSocket)
           .addKeyValue("present", kubelet.isPresent())
+          .addKeyValue("socketsLost", socketsLost)
           .log();
       endpoints.kubeletChanged(kubelet);
     }
-    if ((kubeletChanged && kubelet.isPresent()) || endpoints.anySocketLost()) {
+    if (restarted || socketsLost) {
       rebuildNow(plan.inventory());
     }
-    if (kubeletChanged && kubelet.isPresent()) {
+    if (restarted) {
       kubeletRestartListeners.forEach(Runnable::run);
     }
   }
