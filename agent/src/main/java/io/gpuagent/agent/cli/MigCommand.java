@@ -3,8 +3,6 @@ package io.gpuagent.agent.cli;
 import io.gpuagent.agent.NvidiaSmiReset;
 import io.gpuagent.agent.NvmlFactory;
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.agent.config.ConfigLoader;
-import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.http.MigJson;
 import io.gpuagent.agent.logging.LogLevel;
 import io.gpuagent.agent.logging.LogSetup;
@@ -18,8 +16,6 @@ import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,31 +57,14 @@ final class MigCommand implements Runnable {
     @Option(names = "--name", required = true, paramLabel = "N", description = "Layout name.")
     String name;
 
-    @Option(
-        names = "--simulate",
-        paramLabel = "PROFILE",
-        description = "Simulate a node: h100x8, a100-mig, pcie-mixed, or a profile file.")
-    String simulate;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the simulated node.")
-    String seed;
-
-    @Option(names = "--node-name", paramLabel = "NAME", description = "Kubernetes node name.")
-    String nodeName;
+    @Mixin NodeOptions node;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
     /** Runs {@code work} on a manager over this node's NVML, closed afterwards. */
     int run(CliEnvironment env, boolean allowReset, Function<MigManager, Integer> work) {
-      List<FlagValue> flags = new ArrayList<>();
-      ConfigFlag.SIMULATE.addTo(flags, simulate);
-      ConfigFlag.SEED.addTo(flags, seed);
-      ConfigFlag.NODE_NAME.addTo(flags, nodeName);
-      AgentConfig config =
-          new ConfigLoader(
-                  env.variables(), new HashSet<>(SimulatedNode.builtInProfiles()), env.hostName())
-              .load(Optional.empty(), flags);
+      AgentConfig config = NodeOptions.load(env, Optional.empty(), node.flags());
       LogSetup.apply(config.logFormat(), LogLevel.WARN);
       Optional<SimulatedNode> simulator = NvmlFactory.simulator(config);
       Nvml nvml = simulator.<Nvml>map(node -> node).orElseGet(() -> NvmlFactory.real(config));
