@@ -112,8 +112,8 @@ public final class DevicePluginSocketLoad {
         .build();
   }
 
-  /** All eight GPUs free, as on an idle node. */
-  private static PreferredAllocationRequest preferredRequest(List<String> gpus, int size) {
+  /** A GetPreferredAllocation request offering {@code gpus}. */
+  static PreferredAllocationRequest preferredRequest(List<String> gpus, int size) {
     return PreferredAllocationRequest.newBuilder()
         .addContainerRequests(
             ContainerPreferredAllocationRequest.newBuilder()
@@ -123,7 +123,7 @@ public final class DevicePluginSocketLoad {
   }
 
   /** Latencies of {@code calls} sequential calls, in nanoseconds, sorted. */
-  private static long[] measure(int calls, Runnable call) {
+  static long[] measure(int calls, Runnable call) {
     long[] nanos = new long[calls];
     for (int i = 0; i < calls; i++) {
       long start = System.nanoTime();
@@ -144,7 +144,7 @@ public final class DevicePluginSocketLoad {
         sorted[sorted.length - 1] / 1000.0);
   }
 
-  private static long percentile(long[] sorted, double quantile) {
+  static long percentile(long[] sorted, double quantile) {
     int index = (int) Math.ceil(quantile * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
   }

@@ -10,7 +10,6 @@ import io.gpuagent.deviceplugin.sharing.SharingConfig;
 import io.gpuagent.deviceplugin.sharing.SharingMode;
 import io.gpuagent.deviceplugin.sharing.SharingRule;
 import io.gpuagent.deviceplugin.sharing.SliceAllocator;
-import io.gpuagent.deviceplugin.v1beta1.ContainerPreferredAllocationRequest;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginGrpc;
 import io.gpuagent.deviceplugin.v1beta1.PreferredAllocationRequest;
 import io.gpuagent.deviceplugin.v1beta1.RegisterRequest;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -101,20 +99,21 @@ public final class SlicePreferredAllocationLoad {
           for (String state : List.of("idle", "fragmented")) {
             List<String> offered = state.equals("idle") ? idle : fragmented;
             for (int size : SIZES) {
-              PreferredAllocationRequest request = request(offered, size);
+              PreferredAllocationRequest request =
+                  DevicePluginSocketLoad.preferredRequest(offered, size);
               Runnable call =
                   where.equals("choose")
                       ? () -> allocator.choose(offered, List.of(), size)
                       : () -> plugin.getPreferredAllocation(request);
-              measure(warmup, call);
-              long[] sorted = measure(calls, call);
+              DevicePluginSocketLoad.measure(warmup, call);
+              long[] sorted = DevicePluginSocketLoad.measure(calls, call);
               System.out.printf(
                   "%-7s  %-11s %-5d %10.1f %10.1f %10.1f%n",
                   where,
                   state,
                   size,
-                  percentile(sorted, 0.50) / 1000.0,
-                  percentile(sorted, 0.99) / 1000.0,
+                  DevicePluginSocketLoad.percentile(sorted, 0.50) / 1000.0,
+                  DevicePluginSocketLoad.percentile(sorted, 0.99) / 1000.0,
                   sorted[sorted.length - 1] / 1000.0);
             }
           }
@@ -150,30 +149,5 @@ public final class SlicePreferredAllocationLoad {
     }
     Collections.shuffle(free, random);
     return free;
-  }
-
-  private static PreferredAllocationRequest request(List<String> offered, int size) {
-    return PreferredAllocationRequest.newBuilder()
-        .addContainerRequests(
-            ContainerPreferredAllocationRequest.newBuilder()
-                .addAllAvailableDeviceIDs(offered)
-                .setAllocationSize(size))
-        .build();
-  }
-
-  private static long[] measure(int calls, Runnable call) {
-    long[] nanos = new long[calls];
-    for (int i = 0; i < calls; i++) {
-      long start = System.nanoTime();
-      call.run();
-      nanos[i] = System.nanoTime() - start;
-    }
-    Arrays.sort(nanos);
-    return nanos;
-  }
-
-  private static long percentile(long[] sorted, double quantile) {
-    int index = (int) Math.ceil(quantile * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
   }
 }
