@@ -31,7 +31,7 @@ import java.util.Map;
  *     [JVM flags for GPU_AGENT_JAVA_OPTS]
  * </pre>
  *
- * {@code KH_BIN} overrides {@code /tmp/kh/bin}. Run from the repository root.
+ * {@code --harness=DIR} overrides {@code /tmp/kh/bin}. Run from the repository root.
  */
 public final class KubeletSideBySide {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -45,6 +45,13 @@ public final class KubeletSideBySide {
   public static void main(String[] args) throws Exception {
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     boolean warmUp = !rest.remove("--no-warm-up");
+    Path bin =
+        rest.stream()
+            .filter(arg -> arg.startsWith("--harness="))
+            .findFirst()
+            .map(arg -> Path.of(arg.substring("--harness=".length())))
+            .orElse(Path.of("/tmp/kh/bin"));
+    rest.removeIf(arg -> arg.startsWith("--harness="));
     // GPU_AGENT_KEY=value arguments are agent settings, e.g. GPU_AGENT_WARM_UP_BUDGET=300ms.
     Map<String, String> settings = new HashMap<>();
     for (String arg : List.copyOf(rest)) {
@@ -55,7 +62,6 @@ public final class KubeletSideBySide {
     }
     int runs = rest.isEmpty() ? 5 : Integer.parseInt(rest.remove(0));
     int restarts = rest.isEmpty() ? 20 : Integer.parseInt(rest.remove(0));
-    Path bin = Path.of(System.getenv().getOrDefault("KH_BIN", "/tmp/kh/bin"));
     for (String tool : List.of("dpharness", "stubplugin")) {
       if (!Files.isExecutable(bin.resolve(tool))) {
         throw new IllegalArgumentException(
