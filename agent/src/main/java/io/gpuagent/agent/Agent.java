@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,11 +45,20 @@ public final class Agent implements AutoCloseable {
 
   private final AgentConfig config;
   private final Nvml nvml;
-  private final Vertx vertx;
+
+  /** Made by the HTTP start, on its own thread. */
+  private volatile Vertx vertx;
+
   private final NodeInventory inventory;
   private final NodeServices services;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** How long after start-up the HTTP routes are warmed. */
+  static final Duration HTTP_WARM_UP_DELAY = Duration.ofSeconds(2);
+
+  private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
+  private volatile Thread warmUpThread;
   private HttpServer server;
   private ConnectionGuard connections;
   private volatile boolean nvmlStarted;
@@ -63,7 +74,6 @@ public final class Agent implements AutoCloseable {
     this.services =
         NodeServices.create(
             withoutMissingPluginDir(config), nvml, simulator, inventory, Clock.systemUTC());
-    this.vertx = Vertx.vertx();
   }
 
   /**
@@ -92,8 +102,25 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, Nvml nvml, Optional<SimulatedNode> simulator) {
     Agent agent = new Agent(config, nvml, simulator);
+    // The HTTP server comes up beside NVML, the inventory and the modules (a JVM starting cold
+    // spends most of that time loading and running code for the first time: two cores halve it).
+    CompletableFuture<Void> http = new CompletableFuture<>();
+    Thread httpStart =
+        new Thread(
+            () -> {
+              try {
+                agent.startHttp(simulator);
+                http.complete(null);
+              } catch (RuntimeException | Error e) {
+                http.completeExceptionally(e);
+              }
+            },
+            "gpu-agent-http-start");
+    httpStart.setDaemon(true);
+    httpStart.start();
     try {
-      agent.startHttp(simulator);
+      // A port clash ends the start before the kubelet hears of us.
+      agent.services.devicePlugin().ifPresent(p -> p.beforeFirstRegistration(() -> join(http)));
       nvml.init();
       agent.nvmlStarted = true;
       LOG.atInfo()
@@ -104,30 +131,51 @@ public final class Agent implements AutoCloseable {
           .addKeyValue("simulated", simulator.map(SimulatedNode::profileName).orElse("no"))
           .log();
       agent.inventory.rebuild();
-      boolean warmUp = config.warmUp().enabled();
-      Optional<DevicePluginService> plugin = agent.services.devicePlugin();
-      // Before the kubelet hears of us, so it never competes with its first calls.
-      if (warmUp) {
-        plugin.ifPresent(p -> p.beforeFirstRegistration(agent::warmUpHttp));
-      }
       agent.services.start(agent.inventory);
-      if (warmUp && plugin.isEmpty()) {
-        agent.warmUpHttp();
-      }
+      join(http);
       agent.ready.set(true);
       LOG.atInfo()
           .setMessage("agent-ready")
           .addKeyValue("node", config.nodeName())
           .addKeyValue("port", agent.port())
           .log();
+      if (config.warmUp().enabled()) {
+        agent.warmUpHttpLater();
+      } else {
+        agent.warmedUp.complete(null);
+      }
       return agent;
     } catch (RuntimeException e) {
+      try {
+        join(http);
+      } catch (RuntimeException httpFailed) {
+        if (httpFailed != e) {
+          e.addSuppressed(httpFailed);
+        }
+      }
       agent.close();
       throw e;
     }
   }
 
+  /** Waits for the HTTP server's start; its failure is thrown as it was. */
+  private static void join(CompletableFuture<Void> http) {
+    try {
+      http.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
   private void startHttp(Optional<SimulatedNode> simulator) {
+    Vertx vertx = Vertx.vertx();
+    this.vertx = vertx;
     HttpConfig http = config.http();
     Router router =
         HttpApi.router(
@@ -158,8 +206,40 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
+   * Warms the HTTP routes {@link #HTTP_WARM_UP_DELAY} after start-up, on a thread of its own: the
+   * kubelet's calls right after the registration come first (a scrape can wait; an Allocate holds
+   * up a pod).
+   */
+  private void warmUpHttpLater() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(HTTP_WARM_UP_DELAY.toMillis());
+                warmUpHttp();
+              } catch (InterruptedException e) {
+                LOG.atDebug().setMessage("warm-up-cancelled").log();
+              } finally {
+                warmedUp.complete(null);
+              }
+            },
+            "gpu-agent-warm-up");
+    thread.setDaemon(true);
+    warmUpThread = thread;
+    thread.start();
+  }
+
+  /**
+   * Completes once the start-up warm-up is over (at once without one): the CDS training run waits
+   * for it so the archive holds the HTTP path too.
+   */
+  public CompletableFuture<Void> warmedUp() {
+    return warmedUp;
+  }
+
+  /**
    * Runs the HTTP routes through the real server and logs it with the device plugin's gRPC warm-up
-   * (done just before) as one {@code warm-up} line.
+   * (done before the first registration) as one {@code warm-up} line.
    */
   private void warmUpHttp() {
     HttpWarmUp.Result http =
@@ -170,6 +250,10 @@ public final class Agent implements AutoCloseable {
             config.http().tlsCertFile().isPresent() && config.http().tlsKeyFile().isPresent(),
             HttpWarmUp.ROUNDS,
             config.warmUp().budget());
+    if (Thread.currentThread().isInterrupted()) {
+      LOG.atDebug().setMessage("warm-up-cancelled").log();
+      return;
+    }
     Optional<DevicePluginWarmUp.Result> grpc =
         services.devicePlugin().flatMap(DevicePluginService::warmUp);
     var line =
@@ -210,6 +294,10 @@ public final class Agent implements AutoCloseable {
     }
     ready.set(false);
     long start = System.nanoTime();
+    Thread warmUp = warmUpThread;
+    if (warmUp != null) {
+      warmUp.interrupt();
+    }
     try {
       if (server != null) {
         await(server.close(), "stop the HTTP server");
@@ -230,7 +318,9 @@ public final class Agent implements AutoCloseable {
       }
     }
     try {
-      await(vertx.close(), "stop Vert.x");
+      if (vertx != null) {
+        await(vertx.close(), "stop Vert.x");
+      }
     } catch (RuntimeException e) {
       LOG.atWarn().setMessage("vertx-stop-failed").addKeyValue("error", e.getMessage()).log();
     }

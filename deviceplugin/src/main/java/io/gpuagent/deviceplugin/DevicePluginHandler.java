@@ -38,32 +38,41 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
   private final DevicePluginOptions options;
   private final ContainerAllocation allocation;
   private final ListAndWatchStreams streams;
+  private final Runnable onCall;
 
+  /**
+   * @param onCall runs at the start of every call (the kubelet is busy: {@link KubeletActivity})
+   */
   DevicePluginHandler(
       Supplier<ResourceSnapshot> snapshot,
       DevicePluginOptions options,
       ContainerAllocation allocation,
-      ListAndWatchStreams streams) {
+      ListAndWatchStreams streams,
+      Runnable onCall) {
     this.snapshot = snapshot;
     this.options = options;
     this.allocation = allocation;
     this.streams = streams;
+    this.onCall = onCall;
   }
 
   @Override
   public void getDevicePluginOptions(Empty request, StreamObserver<DevicePluginOptions> response) {
+    onCall.run();
     response.onNext(options);
     response.onCompleted();
   }
 
   @Override
   public void listAndWatch(Empty request, StreamObserver<ListAndWatchResponse> response) {
+    onCall.run();
     streams.open((ServerCallStreamObserver<ListAndWatchResponse>) response);
   }
 
   @Override
   public void getPreferredAllocation(
       PreferredAllocationRequest request, StreamObserver<PreferredAllocationResponse> response) {
+    onCall.run();
     ResourceSnapshot current = snapshot.get();
     PreferredAllocationResponse.Builder answer = PreferredAllocationResponse.newBuilder();
     try {
@@ -99,6 +108,7 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
 
   @Override
   public void allocate(AllocateRequest request, StreamObserver<AllocateResponse> response) {
+    onCall.run();
     ResourceSnapshot current = snapshot.get();
     AllocateResponse.Builder answer = AllocateResponse.newBuilder();
     try {
@@ -121,6 +131,7 @@ final class DevicePluginHandler extends DevicePluginGrpc.DevicePluginImplBase {
   @Override
   public void preStartContainer(
       PreStartContainerRequest request, StreamObserver<PreStartContainerResponse> response) {
+    onCall.run();
     response.onNext(PreStartContainerResponse.getDefaultInstance());
     response.onCompleted();
   }

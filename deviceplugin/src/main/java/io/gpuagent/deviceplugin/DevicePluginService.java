@@ -9,6 +9,7 @@ import io.gpuagent.deviceplugin.sharing.SliceAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,6 +60,7 @@ public final class DevicePluginService implements AutoCloseable {
   // Confined to the lifecycle thread.
   private PluginEndpoints endpoints;
   private Optional<SocketFileId> lastKubelet = Optional.empty();
+  private boolean restartUnannounced;
   private Inventory allocatorInventory;
   private PreferredAllocator allocator;
   private MigCapabilityCheck capabilities = MigCapabilityCheck.NONE;
@@ -72,12 +74,15 @@ public final class DevicePluginService implements AutoCloseable {
 
   private int warmUpRounds;
   private Duration warmUpBudget = Duration.ZERO;
-  private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
   private Runnable beforeFirstRegistration = () -> {};
+  private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
+  private Optional<BackgroundWarmUp> backgroundWarmUp = Optional.empty();
+  private final KubeletActivity activity = new KubeletActivity();
 
   private final Optional<MpsDaemons> mps;
   private LifecycleExecutor lifecycle;
   private DomainSockets sockets;
+  private KubeletRegistrar registrar;
   private PluginDirectoryWatcher watcher;
   private PluginDirLock dirLock;
   private boolean started;
@@ -116,9 +121,9 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} once, after the gRPC warm-up and before the first registration (e.g. the
-   * agent's HTTP warm-up, so it does not compete with the kubelet's first calls). Call before
-   * {@link #start}.
+   * Runs {@code task} once, after the gRPC warm-up and just before the first registration, e.g. to
+   * wait for the agent's HTTP server: a start that fails then fails before the kubelet hears of us.
+   * What it throws fails {@link #start}. Call before {@link #start}.
    */
   public synchronized void beforeFirstRegistration(Runnable task) {
     this.beforeFirstRegistration = Objects.requireNonNull(task, "task");
@@ -168,9 +173,12 @@ public final class DevicePluginService implements AutoCloseable {
       PluginEndpoints.removeStale(config.pluginDir());
       sockets = new DomainSockets("deviceplugin-io", 2);
       lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
-      KubeletRegistrar registrar =
-          new KubeletRegistrar(kubeletSocket, sockets, lifecycle, Clock.systemUTC());
-      endpoints = new PluginEndpoints(config.pluginDir(), sockets, registrar, options, allocation);
+      registrar =
+          new KubeletRegistrar(
+              kubeletSocket, sockets, lifecycle, Clock.systemUTC(), this::afterRegistration);
+      endpoints =
+          new PluginEndpoints(
+              config.pluginDir(), sockets, registrar, options, allocation, activity);
       lifecycle.call(() -> rebuildNow(inventory));
       watcher =
           new PluginDirectoryWatcher(
@@ -301,6 +309,14 @@ public final class DevicePluginService implements AutoCloseable {
       watcher.close();
     }
     if (lifecycle != null) {
+      // its rounds run on their own thread: stopped before the sockets they use
+      try {
+        lifecycle.call(this::closeBackgroundWarmUp);
+      } catch (RejectedExecutionException e) {
+        closeBackgroundWarmUp();
+      }
+    }
+    if (lifecycle != null) {
       try {
         lifecycle.call(this::closeEndpoints);
       } catch (RejectedExecutionException e) {
@@ -330,17 +346,7 @@ public final class DevicePluginService implements AutoCloseable {
             .map(resource -> snapshot(next, withoutWithdrawn(resource)))
             .toList();
     if (warmUpRounds > 0) {
-      warmUp =
-          Optional.of(
-              DevicePluginWarmUp.run(
-                  config.pluginDir(),
-                  sockets,
-                  options,
-                  allocation,
-                  snapshots,
-                  warmUpRounds,
-                  warmUpBudget));
-      warmUpRounds = 0;
+      warmUpBeforeRegistering(snapshots);
     }
     Runnable before = beforeFirstRegistration;
     beforeFirstRegistration = () -> {};
@@ -358,6 +364,41 @@ public final class DevicePluginService implements AutoCloseable {
       mps.ifPresent(daemons -> daemons.update(next.shared()));
     }
     return null;
+  }
+
+  /**
+   * The warm-up's first part, within its budget; the rounds left run in the background once the
+   * servers are registered ({@link BackgroundWarmUp}).
+   */
+  private void warmUpBeforeRegistering(List<ResourceSnapshot> snapshots) {
+    ManagedChannel registration =
+        sockets.dial(DevicePluginWarmUp.registrationSocket(config.pluginDir()));
+    try {
+      DevicePluginWarmUp.Result result =
+          DevicePluginWarmUp.run(
+              config.pluginDir(),
+              sockets,
+              registration,
+              options,
+              allocation,
+              snapshots,
+              warmUpRounds,
+              warmUpBudget,
+              () -> !closed);
+      warmUp = Optional.of(result);
+      int left = warmUpRounds - result.rounds();
+      if (left > 0 && result.failure().isEmpty() && !closed) {
+        // the registration and the kubelet's first calls come first
+        activity.touch();
+        backgroundWarmUp =
+            Optional.of(
+                BackgroundWarmUp.start(
+                    config.pluginDir(), options, allocation, snapshots, left, activity));
+      }
+    } finally {
+      registration.shutdownNow();
+      warmUpRounds = 0;
+    }
   }
 
   /**
@@ -399,6 +440,7 @@ public final class DevicePluginService implements AutoCloseable {
     // same coarse timestamp tick).
     boolean restarted = kubelet.isPresent() && (kubeletChanged || socketsLost);
     if (kubeletChanged || restarted) {
+      activity.touch();
       LOG.atInfo()
           .setMessage("kubelet-socket-changed")
           .addKeyValue("socket", kubeletSocket)
@@ -411,6 +453,20 @@ public final class DevicePluginService implements AutoCloseable {
       rebuildNow(plan.inventory());
     }
     if (restarted) {
+      restartUnannounced = true;
+    }
+  }
+
+  /**
+   * Once every endpoint is registered with the kubelet that restarted, the restart listeners run:
+   * their work (an inventory check) then never competes with the kubelet's calls that follow a
+   * registration.
+   */
+  private void afterRegistration() {
+    activity.touch();
+    if (restartUnannounced
+        && endpoints.view().stream().allMatch(endpoint -> endpoint.registration().registered())) {
+      restartUnannounced = false;
       kubeletRestartListeners.forEach(Runnable::run);
     }
   }
@@ -471,9 +527,18 @@ public final class DevicePluginService implements AutoCloseable {
     problems = List.copyOf(now);
   }
 
+  private Void closeBackgroundWarmUp() {
+    backgroundWarmUp.ifPresent(BackgroundWarmUp::close);
+    backgroundWarmUp = Optional.empty();
+    return null;
+  }
+
   private Void closeEndpoints() {
     if (endpoints != null) {
       endpoints.closeAll();
+    }
+    if (registrar != null) {
+      registrar.close();
     }
     endpointView = List.of();
     return null;

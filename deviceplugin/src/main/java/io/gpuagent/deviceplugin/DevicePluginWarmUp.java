@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,28 +57,47 @@ public final class DevicePluginWarmUp {
   private static final String KUBELET_SOCKET =
       DevicePluginService.SOCKET_PREFIX + "warm-up-kubelet.sock";
 
-  /** What a warm-up did: calls made, how long it took, and why it stopped early if it did. */
-  public record Result(int calls, Duration took, Optional<String> failure) {
+  /**
+   * What a warm-up did: rounds and calls made, how long it took, and why it stopped early if it
+   * did.
+   */
+  public record Result(int rounds, int calls, Duration took, Optional<String> failure) {
+    static final Result NONE = new Result(0, 0, Duration.ZERO, Optional.empty());
+
     static Result skipped(String why) {
-      return new Result(0, Duration.ZERO, Optional.of(why));
+      return new Result(0, 0, Duration.ZERO, Optional.of(why));
+    }
+
+    /** This and {@code later} together. */
+    Result plus(Result later) {
+      return new Result(
+          rounds + later.rounds,
+          calls + later.calls,
+          took.plus(later.took),
+          failure.or(later::failure));
     }
   }
 
   private DevicePluginWarmUp() {}
 
   /**
-   * Warms up with the largest resource of {@code snapshots} until {@code rounds} rounds are done or
-   * {@code budget} is spent (the first round gets up to {@link #FIRST_ROUND_LIMIT}). Never throws
-   * for a failed call: the result says what happened.
+   * Warms up with the largest resource of {@code snapshots} until {@code rounds} rounds are done,
+   * {@code budget} is spent (the first round gets up to {@link #FIRST_ROUND_LIMIT}) or {@code
+   * mayGoOn} says stop (asked before each round after the first). Registers through {@code
+   * registration}, a channel to the throwaway registration server's path that outlives the server
+   * as the real one outlives a kubelet. Never throws for a failed call: the result says what
+   * happened.
    */
   static Result run(
       Path pluginDir,
       DomainSockets sockets,
+      ManagedChannel registration,
       DevicePluginOptions options,
       ContainerAllocation allocation,
       List<ResourceSnapshot> snapshots,
       int rounds,
-      Duration budget) {
+      Duration budget,
+      BooleanSupplier mayGoOn) {
     Optional<ResourceSnapshot> largest =
         snapshots.stream()
             .filter(snapshot -> !healthyIds(snapshot).isEmpty())
@@ -87,10 +107,11 @@ public final class DevicePluginWarmUp {
     }
     ResourceSnapshot snapshot = largest.get();
     Path pluginSocket = pluginDir.resolve(PLUGIN_SOCKET);
-    Path kubeletSocket = pluginDir.resolve(KUBELET_SOCKET);
+    Path kubeletSocket = registrationSocket(pluginDir);
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     int calls = 0;
+    int done = 0;
     Server plugin = null;
     Server kubelet = null;
     ManagedChannel channel = null;
@@ -100,25 +121,31 @@ public final class DevicePluginWarmUp {
       ListAndWatchStreams streams = new ListAndWatchStreams(snapshot.listing());
       plugin =
           sockets.serve(
-              pluginSocket, new DevicePluginHandler(() -> snapshot, options, allocation, streams));
+              pluginSocket,
+              new DevicePluginHandler(() -> snapshot, options, allocation, streams, () -> {}));
       kubelet = sockets.serve(kubeletSocket, new AcceptingRegistration());
       List<String> ids = healthyIds(snapshot);
       long firstRoundEnd = Math.max(deadline, System.nanoTime() + FIRST_ROUND_LIMIT.toNanos());
-      for (int round = 0; round < rounds && (round == 0 || System.nanoTime() < deadline); round++) {
+      for (int round = 0;
+          round < rounds
+              && (round == 0 || (System.nanoTime() < deadline && mayGoOn.getAsBoolean()));
+          round++) {
         if (round % ROUNDS_PER_CONNECTION == 0) {
           shutdown(channel);
           channel = sockets.dial(pluginSocket);
         }
         long end = round == 0 ? firstRoundEnd : deadline;
-        calls += round(channel, sockets, kubeletSocket, snapshot, ids, round, end);
+        calls += round(channel, registration, snapshot, ids, round, end);
+        done++;
       }
       streams.close();
-      return new Result(calls, Duration.ofNanos(System.nanoTime() - start), Optional.empty());
+      return new Result(done, calls, Duration.ofNanos(System.nanoTime() - start), Optional.empty());
     } catch (IOException | RuntimeException e) {
       long now = System.nanoTime();
       // A call cut by the budget's deadline is the budget spent, not a failure.
       boolean budgetSpent = now >= deadline && calls > 0;
       return new Result(
+          done,
           calls,
           Duration.ofNanos(now - start),
           budgetSpent ? Optional.empty() : Optional.of(e.toString()));
@@ -134,8 +161,7 @@ public final class DevicePluginWarmUp {
   /** One kubelet-like sequence: options, a first device list, preferred, Allocate, PreStart. */
   private static int round(
       ManagedChannel channel,
-      DomainSockets sockets,
-      Path kubeletSocket,
+      ManagedChannel registration,
       ResourceSnapshot snapshot,
       List<String> ids,
       int round,
@@ -168,7 +194,7 @@ public final class DevicePluginWarmUp {
     calls++;
     if (round % ROUNDS_PER_CONNECTION == 0) {
       calls += firstListing(channel, deadline);
-      calls += register(sockets, kubeletSocket, snapshot.resource().name(), deadline);
+      calls += register(registration, snapshot.resource().name(), deadline);
     }
     return calls;
   }
@@ -202,22 +228,22 @@ public final class DevicePluginWarmUp {
   }
 
   /** The registration client path, against the throwaway registration server. */
-  private static int register(
-      DomainSockets sockets, Path kubeletSocket, String resourceName, long deadline) {
-    ManagedChannel channel = sockets.dial(kubeletSocket);
-    try {
-      RegistrationGrpc.newBlockingStub(channel)
-          .withDeadline(until(deadline))
-          .register(
-              RegisterRequest.newBuilder()
-                  .setVersion(PluginEndpoint.API_VERSION)
-                  .setEndpoint(PLUGIN_SOCKET)
-                  .setResourceName(resourceName)
-                  .build());
-      return 1;
-    } finally {
-      shutdown(channel);
-    }
+  private static int register(ManagedChannel registration, String resourceName, long deadline) {
+    registration.resetConnectBackoff();
+    RegistrationGrpc.newBlockingStub(registration)
+        .withDeadline(until(deadline))
+        .register(
+            RegisterRequest.newBuilder()
+                .setVersion(PluginEndpoint.API_VERSION)
+                .setEndpoint(PLUGIN_SOCKET)
+                .setResourceName(resourceName)
+                .build());
+    return 1;
+  }
+
+  /** Where the throwaway registration server listens in {@code pluginDir}. */
+  static Path registrationSocket(Path pluginDir) {
+    return pluginDir.resolve(KUBELET_SOCKET);
   }
 
   private static List<String> healthyIds(ResourceSnapshot snapshot) {

@@ -137,7 +137,11 @@ final class PluginDirLock implements AutoCloseable {
       lock = freshLock;
       fileKey = fileKey(file);
       writePid(fresh);
-      LOG.atInfo().setMessage("device-plugin-dir-lock-renewed").addKeyValue("lockFile", file).log();
+      // DEBUG: a kubelet restart empties the directory every time; the restart is logged
+      LOG.atDebug()
+          .setMessage("device-plugin-dir-lock-renewed")
+          .addKeyValue("lockFile", file)
+          .log();
     } catch (IOException e) {
       LOG.atWarn()
           .setMessage("device-plugin-dir-lock-renew-failed")

@@ -38,7 +38,8 @@ final class PluginEndpoint implements AutoCloseable {
       Path socket,
       DevicePluginOptions options,
       ContainerAllocation allocation,
-      ResourceSnapshot initial)
+      ResourceSnapshot initial,
+      KubeletActivity activity)
       throws IOException {
     this.resourceName = initial.resource().name();
     this.socket = socket;
@@ -49,7 +50,8 @@ final class PluginEndpoint implements AutoCloseable {
     Files.deleteIfExists(socket);
     this.server =
         sockets.serve(
-            socket, new DevicePluginHandler(this::snapshot, options, allocation, streams));
+            socket,
+            new DevicePluginHandler(this::snapshot, options, allocation, streams, activity::touch));
     Optional<SocketFileId> bound = SocketFileId.of(socket);
     if (bound.isEmpty()) {
       server.shutdownNow();
@@ -59,6 +61,7 @@ final class PluginEndpoint implements AutoCloseable {
   }
 
   /**
+   * @param replacing a server of the same resource whose socket was lost (a kubelet restart)
    * @throws IOException when the socket cannot be bound
    */
   static PluginEndpoint start(
@@ -66,10 +69,14 @@ final class PluginEndpoint implements AutoCloseable {
       Path socket,
       DevicePluginOptions options,
       ContainerAllocation allocation,
-      ResourceSnapshot initial)
+      ResourceSnapshot initial,
+      KubeletActivity activity,
+      boolean replacing)
       throws IOException {
-    PluginEndpoint endpoint = new PluginEndpoint(sockets, socket, options, allocation, initial);
-    LOG.atInfo()
+    PluginEndpoint endpoint =
+        new PluginEndpoint(sockets, socket, options, allocation, initial, activity);
+    // Again after every kubelet restart: the restart's own line says so.
+    (replacing ? LOG.atDebug() : LOG.atInfo())
         .setMessage("plugin-serving")
         .addKeyValue("resource", endpoint.resourceName)
         .addKeyValue("socket", socket)
@@ -212,7 +219,7 @@ final class PluginEndpoint implements AutoCloseable {
           .addKeyValue("error", e.getMessage())
           .log();
     }
-    LOG.atInfo()
+    LOG.atDebug()
         .setMessage("plugin-stopped")
         .addKeyValue("resource", resourceName)
         .addKeyValue("socket", socket)

@@ -26,6 +26,7 @@ final class PluginEndpoints {
   private final KubeletRegistrar registrar;
   private final DevicePluginOptions options;
   private final ContainerAllocation allocation;
+  private final KubeletActivity activity;
   private final Map<String, PluginEndpoint> byResource = new LinkedHashMap<>();
 
   PluginEndpoints(
@@ -33,12 +34,14 @@ final class PluginEndpoints {
       DomainSockets sockets,
       KubeletRegistrar registrar,
       DevicePluginOptions options,
-      ContainerAllocation allocation) {
+      ContainerAllocation allocation,
+      KubeletActivity activity) {
     this.pluginDir = pluginDir;
     this.sockets = sockets;
     this.registrar = registrar;
     this.options = options;
     this.allocation = allocation;
+    this.activity = activity;
   }
 
   /**
@@ -63,8 +66,11 @@ final class PluginEndpoints {
     for (ResourceSnapshot snapshot : snapshots) {
       String name = snapshot.resource().name();
       PluginEndpoint endpoint = byResource.get(name);
+      boolean replacing = false;
       if (endpoint != null && !endpoint.socketIntact()) {
-        LOG.atInfo()
+        replacing = true;
+        // DEBUG: the kubelet's restart is logged once, where it is seen
+        LOG.atDebug()
             .setMessage("plugin-socket-lost")
             .addKeyValue("resource", name)
             .addKeyValue("socket", endpoint.socket())
@@ -73,7 +79,9 @@ final class PluginEndpoints {
         endpoint = null;
       }
       if (endpoint == null) {
-        endpoint = PluginEndpoint.start(sockets, socketPath(name), options, allocation, snapshot);
+        endpoint =
+            PluginEndpoint.start(
+                sockets, socketPath(name), options, allocation, snapshot, activity, replacing);
         byResource.put(name, endpoint);
         registrar.register(endpoint);
       } else {

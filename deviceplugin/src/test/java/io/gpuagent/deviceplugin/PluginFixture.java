@@ -47,6 +47,13 @@ final class PluginFixture implements AutoCloseable {
     return service;
   }
 
+  /** Starts {@code service} (made for this directory) on the node and closes it with the rest. */
+  DevicePluginService started(DevicePluginService service) {
+    this.service = service;
+    service.start(node.current());
+    return service;
+  }
+
   DevicePluginService start(MigStrategy strategy) {
     return start(DevicePluginConfig.defaults().withMigStrategy(strategy));
   }

@@ -14,11 +14,15 @@ import io.gpuagent.podresources.PodResourcesConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
@@ -33,6 +37,9 @@ import picocli.CommandLine.Command;
 final class CdsTrainingCommand implements Callable<Integer> {
   private static final String FLAG = "cds-training";
 
+  /** The HTTP warm-up comes a moment after start-up; the archive should hold its classes. */
+  private static final Duration WARM_UP_WAIT = Duration.ofSeconds(60);
+
   private final CliEnvironment env;
 
   CdsTrainingCommand(CliEnvironment env) {
@@ -40,7 +47,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call()
+      throws IOException, ExecutionException, InterruptedException, TimeoutException {
     Path dir = Files.createTempDirectory("gpu-agent-cds");
     try {
       AgentConfig config =
@@ -56,6 +64,7 @@ final class CdsTrainingCommand implements Callable<Integer> {
       SimulatedNode node = NvmlFactory.simulator(config).orElseThrow();
       long start = System.nanoTime();
       try (Agent agent = Agent.start(config, node, Optional.of(node))) {
+        agent.warmedUp().get(WARM_UP_WAIT.toSeconds(), TimeUnit.SECONDS);
         env.out()
             .printf(
                 "cds-training: agent started and warmed up in %d ms on port %d%n",

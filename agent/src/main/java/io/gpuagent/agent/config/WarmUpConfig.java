@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Whether the agent runs its kubelet and HTTP paths before serving them, so the first real call
- * finds compiled code; the keys under {@code warmUp.}.
+ * Whether the agent runs its kubelet paths before serving them (and its HTTP paths just after), so
+ * the first real call finds compiled code; the keys under {@code warmUp.}.
  *
  * @param enabled run the warm-up at start-up
  * @param budget the longest the gRPC part may take, and the HTTP part as long again
@@ -24,10 +24,11 @@ public record WarmUpConfig(boolean enabled, Duration budget) {
           new ValueType.Flag(),
           true,
           "Before the first registration, call the device plugin's gRPC handlers (Allocate,"
-              + " GetPreferredAllocation, ListAndWatch, Register) on a throwaway socket, and GET"
-              + " `/metrics`, `/healthz`, `/api/v1/devices` once the agent listens, so the"
-              + " kubelet's first call is answered by compiled code. Nothing the kubelet, the API"
-              + " or the metrics show changes.");
+              + " GetPreferredAllocation, ListAndWatch, Register) on a throwaway socket, so the"
+              + " kubelet's first call is answered by compiled code; 2 s after the start, when"
+              + " the kubelet's first calls are done, GET `/metrics`, `/healthz` and"
+              + " `/api/v1/devices` the same way. Nothing the kubelet, the API or the metrics"
+              + " show changes.");
   public static final ConfigKey<Duration> BUDGET =
       ConfigKey.of(
           PREFIX,

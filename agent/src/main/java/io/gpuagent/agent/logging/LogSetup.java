@@ -52,6 +52,10 @@ public final class LogSetup {
     return text;
   }
 
+  /**
+   * Points all logging, java.util.logging included, at stderr in {@code format}, at {@code level}
+   * and above.
+   */
   public static void apply(LogFormat format, LogLevel level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
@@ -64,6 +68,14 @@ public final class LogSetup {
     propagator.setResetJUL(true);
     context.addListener(propagator);
     propagator.start();
+    configure(context, format, level);
+  }
+
+  /**
+   * One stderr appender on {@code context}'s root logger, the libraries' own chatter held at WARN.
+   * Also the configuration logback starts with ({@link BootLogging}), before {@link #apply}.
+   */
+  static void configure(LoggerContext context, LogFormat format, LogLevel level) {
     Encoder<ILoggingEvent> encoder =
         switch (format) {
           case JSON -> jsonEncoder();

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start-up warm-up runs the kubelet's calls and the HTTP routes before the first registration,
- * and leaves nothing behind that the kubelet, the API or the metrics would show.
+ * The start-up warm-up runs the kubelet's calls before the first registration and the HTTP routes a
+ * moment after the start, and leaves nothing behind that the kubelet, the API or the metrics would
+ * show.
  */
 class AgentWarmUpTest {
   private static final String GPU = "nvidia.com/gpu";
@@ -43,6 +44,10 @@ class AgentWarmUpTest {
               "h100x8",
               "none",
               Map.of("GPU_AGENT_WARM_UP_ENABLED", "true", "GPU_AGENT_WARM_UP_BUDGET", "120s"));
+      // The HTTP part comes a moment after the start; the line then tells both parts.
+      Await.until(
+          "the warm-up line",
+          () -> log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("warm-up ")));
       lines = log.messages(Level.INFO).stream().filter(m -> m.startsWith("warm-up ")).toList();
     }
     Registration registration = fixture.kubelet.awaitRegistration(GPU);

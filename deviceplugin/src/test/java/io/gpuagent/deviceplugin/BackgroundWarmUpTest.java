@@ -1,0 +1,88 @@
+package io.gpuagent.deviceplugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.gpuagent.testing.Await;
+import io.gpuagent.testing.LogCapture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The warm-up's rounds its budget did not cover go on after the registration, on throwaway sockets
+ * only: the kubelet hears of the real endpoint once, and nothing of the warm-up stays behind.
+ */
+class BackgroundWarmUpTest {
+  private static final String GPU = "nvidia.com/gpu";
+
+  private PluginFixture fixture;
+
+  @AfterEach
+  void close() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void roundsTheBudgetLeftRunAfterTheRegistrationAndLeaveNoTrace() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    DevicePluginService service;
+    List<String> background;
+    try (LogCapture log = new LogCapture(BackgroundWarmUp.class)) {
+      // the budget covers the first round only (it always completes)
+      service = serviceWarmingUp(6, Duration.ofMillis(10));
+      fixture.kubelet.awaitRegistration(GPU);
+      Await.until(
+          "the background warm-up's line",
+          () ->
+              log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("warm-up-background")));
+      background = log.messages(Level.INFO);
+    }
+
+    assertThat(service.warmUp()).hasValueSatisfying(first -> assertThat(first.rounds()).isOne());
+    assertThat(background).singleElement().asString().contains("rounds=5").doesNotContain("Fail");
+    assertThat(fixture.kubelet.registrations()).hasSize(1);
+    assertThat(files())
+        .containsExactlyInAnyOrder(
+            "kubelet.sock", "gpu-agent-nvidia.com-gpu.sock", "gpu-agent.lock");
+    assertThat(fixture.kubelet.plugin(GPU).awaitFirstList().getDevicesCount()).isEqualTo(8);
+  }
+
+  @Test
+  void closingTheServiceStopsTheBackgroundWarmUp() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    DevicePluginService service = serviceWarmingUp(100_000, Duration.ofMillis(10));
+    fixture.kubelet.awaitRegistration(GPU);
+    // past the quiet period: background rounds are running
+    Await.until("a warm-up socket", () -> files().stream().anyMatch(f -> f.contains("warm-up")));
+
+    service.close();
+
+    assertThat(files()).noneMatch(file -> file.contains("warm-up"));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(thread -> thread.getName().equals("deviceplugin-warm-up"));
+  }
+
+  private DevicePluginService serviceWarmingUp(int rounds, Duration budget) {
+    DevicePluginService service =
+        new DevicePluginService(
+            DevicePluginConfig.defaults().withPluginDir(fixture.dir), FirstAvailableAllocator::new);
+    service.warmUpBeforeRegistering(rounds, budget);
+    return fixture.started(service);
+  }
+
+  private List<String> files() {
+    try (Stream<Path> files = Files.list(fixture.dir)) {
+      return files.map(file -> file.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
