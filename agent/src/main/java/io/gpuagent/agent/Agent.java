@@ -18,6 +18,7 @@ import io.gpuagent.nvml.Nvml;
 import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -174,7 +175,9 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startHttp(Optional<SimulatedNode> simulator) {
-    Vertx vertx = Vertx.vertx();
+    // One event loop: a scraper, the kubelet's probes and the odd API call are all it serves, and
+    // each loop thread costs a stack and its own buffer caches.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     this.vertx = vertx;
     HttpConfig http = config.http();
     Router router =

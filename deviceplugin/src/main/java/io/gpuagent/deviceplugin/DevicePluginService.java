@@ -171,7 +171,8 @@ public final class DevicePluginService implements AutoCloseable {
   private void startLocked(Inventory inventory) {
     try {
       PluginEndpoints.removeStale(config.pluginDir());
-      sockets = new DomainSockets("deviceplugin-io", 2);
+      // one loop thread serves every resource: the kubelet makes a few calls an hour
+      sockets = new DomainSockets("deviceplugin-io", 1);
       lifecycle = new LifecycleExecutor("deviceplugin-lifecycle");
       registrar =
           new KubeletRegistrar(
@@ -430,7 +431,6 @@ public final class DevicePluginService implements AutoCloseable {
     if (closed || plan == null) {
       return;
     }
-    dirLock.reassert();
     Optional<SocketFileId> kubelet = SocketFileId.of(kubeletSocket);
     boolean kubeletChanged = !kubelet.equals(lastKubelet);
     lastKubelet = kubelet;
@@ -441,16 +441,21 @@ public final class DevicePluginService implements AutoCloseable {
     boolean restarted = kubelet.isPresent() && (kubeletChanged || socketsLost);
     if (kubeletChanged || restarted) {
       activity.touch();
+      endpoints.kubeletChanged(kubelet);
+    }
+    if (restarted || socketsLost) {
+      rebuildNow(plan.inventory());
+    }
+    // The new servers are registering by now: the lock file (a kubelet wipes it too) and the log
+    // line come after.
+    dirLock.reassert();
+    if (kubeletChanged || restarted) {
       LOG.atInfo()
           .setMessage("kubelet-socket-changed")
           .addKeyValue("socket", kubeletSocket)
           .addKeyValue("present", kubelet.isPresent())
           .addKeyValue("socketsLost", socketsLost)
           .log();
-      endpoints.kubeletChanged(kubelet);
-    }
-    if (restarted || socketsLost) {
-      rebuildNow(plan.inventory());
     }
     if (restarted) {
       restartUnannounced = true;

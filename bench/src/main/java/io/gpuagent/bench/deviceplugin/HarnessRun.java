@@ -34,7 +34,8 @@ final class HarnessRun implements AutoCloseable {
   }
 
   /** Starts dpharness on {@code dir}: {@code allocations} pods, then {@code restarts} restarts. */
-  static HarnessRun start(Path dpharness, Path dir, int allocations, int restarts, Path log)
+  static HarnessRun start(
+      Path dpharness, Path dir, int allocations, int restarts, Duration restartGap, Path log)
       throws IOException {
     List<String> command =
         List.of(
@@ -49,6 +50,8 @@ final class HarnessRun implements AutoCloseable {
             Integer.toString(allocations),
             "-restarts",
             Integer.toString(restarts),
+            "-restart-gap",
+            restartGap.toMillis() + "ms",
             "-restart-alloc",
             "-numa-nodes",
             "0,1",

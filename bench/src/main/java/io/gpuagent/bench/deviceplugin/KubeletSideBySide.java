@@ -27,11 +27,12 @@ import java.util.Map;
  * shared/tools/kubelet-harness/build.sh &lt;kubeedge mirror&gt;   # once: /tmp/kh/bin/{dpharness,stubplugin}
  * mvn -B -q package -DskipTests
  * java -cp bench/target/benchmarks.jar io.gpuagent.bench.deviceplugin.KubeletSideBySide \
- *     [runs, default 5] [restarts, default 20] [--no-warm-up] [GPU_AGENT_KEY=value…]
- *     [JVM flags for GPU_AGENT_JAVA_OPTS]
+ *     [runs, default 5] [restarts, default 20] [--no-warm-up] [--restart-gap=2s]
+ *     [GPU_AGENT_KEY=value…] [JVM flags for GPU_AGENT_JAVA_OPTS]
  * </pre>
  *
- * {@code --harness=DIR} overrides {@code /tmp/kh/bin}. Run from the repository root.
+ * {@code --harness=DIR} overrides {@code /tmp/kh/bin}. {@code --restart-gap=2s} keeps the kubelet
+ * down that long at each restart (default 0: back at once). Run from the repository root.
  */
 public final class KubeletSideBySide {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -52,6 +53,14 @@ public final class KubeletSideBySide {
             .map(arg -> Path.of(arg.substring("--harness=".length())))
             .orElse(Path.of("/tmp/kh/bin"));
     rest.removeIf(arg -> arg.startsWith("--harness="));
+    // The kubelet's downtime at each restart (dpharness -restart-gap); 0: back at once.
+    Duration restartGap =
+        rest.stream()
+            .filter(arg -> arg.startsWith("--restart-gap="))
+            .findFirst()
+            .map(arg -> Duration.parse("PT" + arg.substring("--restart-gap=".length())))
+            .orElse(Duration.ZERO);
+    rest.removeIf(arg -> arg.startsWith("--restart-gap="));
     // GPU_AGENT_KEY=value arguments are agent settings, e.g. GPU_AGENT_WARM_UP_BUDGET=300ms.
     Map<String, String> settings = new HashMap<>();
     for (String arg : List.copyOf(rest)) {
@@ -69,10 +78,11 @@ public final class KubeletSideBySide {
       }
     }
     System.out.printf(
-        "kubelet side by side: %d runs, 2 pods + %d restarts each, warm-up %s %s, JVM flags '%s';"
-            + " %d CPUs, load average %s%n",
+        "kubelet side by side: %d runs, 2 pods + %d restarts each (kubelet down %d ms each), warm-up"
+            + " %s %s, JVM flags '%s'; %d CPUs, load average %s%n",
         runs,
         restarts,
+        restartGap.toMillis(),
         warmUp ? "on" : "off",
         settings,
         String.join(" ", rest),
@@ -81,10 +91,13 @@ public final class KubeletSideBySide {
     List<Sample> agent = new ArrayList<>();
     List<Sample> stub = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
-      stub.add(print("stubplugin", run, once(bin, restarts, dir -> stubplugin(bin, dir))));
+      stub.add(
+          print("stubplugin", run, once(bin, restarts, restartGap, dir -> stubplugin(bin, dir))));
       agent.add(
           print(
-              "gpu-agent", run, once(bin, restarts, dir -> gpuAgent(dir, warmUp, settings, rest))));
+              "gpu-agent",
+              run,
+              once(bin, restarts, restartGap, dir -> gpuAgent(dir, warmUp, settings, rest))));
     }
     System.out.println(SideBySideTable.render(agent, stub));
     System.out.printf("load average at the end %s%n", LoadAverage.now());
@@ -95,12 +108,18 @@ public final class KubeletSideBySide {
     AutoCloseable start(Path dir) throws IOException;
   }
 
-  private static Sample once(Path bin, int restarts, PluginStarter plugin) throws Exception {
+  private static Sample once(Path bin, int restarts, Duration restartGap, PluginStarter plugin)
+      throws Exception {
     Path root = Files.createTempDirectory("kh-sbs");
     Path dir = Files.createDirectories(root.resolve("dp"));
     try (HarnessRun harness =
         HarnessRun.start(
-            bin.resolve("dpharness"), dir, 2, restarts, root.resolve("dpharness.log"))) {
+            bin.resolve("dpharness"),
+            dir,
+            2,
+            restarts,
+            restartGap,
+            root.resolve("dpharness.log"))) {
       harness.awaitManager(TIMEOUT);
       long start = System.nanoTime();
       AutoCloseable running = plugin.start(dir);
