@@ -58,6 +58,8 @@ public final class Agent implements AutoCloseable {
   /** How long after start-up the HTTP routes are warmed. */
   static final Duration HTTP_WARM_UP_DELAY = Duration.ofSeconds(2);
 
+  static final Duration HTTP_WARM_UP_MIN_BUDGET = Duration.ofSeconds(1);
+
   private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
   private volatile Thread warmUpThread;
   private HttpServer server;
@@ -233,6 +235,14 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
+   * The HTTP part delays nothing (it runs after the registration): at least {@link
+   * #HTTP_WARM_UP_MIN_BUDGET}, longer when the budget is.
+   */
+  static Duration httpWarmUpBudget(Duration budget) {
+    return budget.compareTo(HTTP_WARM_UP_MIN_BUDGET) > 0 ? budget : HTTP_WARM_UP_MIN_BUDGET;
+  }
+
+  /**
    * Completes once the start-up warm-up is over (at once without one): the CDS training run waits
    * for it so the archive holds the HTTP path too.
    */
@@ -252,7 +262,7 @@ public final class Agent implements AutoCloseable {
             port(),
             config.http().tlsCertFile().isPresent() && config.http().tlsKeyFile().isPresent(),
             HttpWarmUp.ROUNDS,
-            config.warmUp().budget());
+            httpWarmUpBudget(config.warmUp().budget()));
     if (Thread.currentThread().isInterrupted()) {
       LOG.atDebug().setMessage("warm-up-cancelled").log();
       return;

@@ -24,9 +24,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,7 @@ public final class DevicePluginService implements AutoCloseable {
   private int warmUpRounds;
   private Duration warmUpBudget = Duration.ZERO;
   private Runnable beforeFirstRegistration = () -> {};
+  private Optional<CompletableFuture<DevicePluginWarmUp.Result>> earlyWarmUp = Optional.empty();
   private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
   private Optional<BackgroundWarmUp> backgroundWarmUp = Optional.empty();
   private final KubeletActivity activity = new KubeletActivity();
@@ -118,6 +122,10 @@ public final class DevicePluginService implements AutoCloseable {
   public synchronized void warmUpBeforeRegistering(int rounds, Duration budget) {
     this.warmUpRounds = rounds;
     this.warmUpBudget = Objects.requireNonNull(budget, "budget");
+    if (rounds > 0 && earlyWarmUp.isEmpty()) {
+      // while the agent reads its inventory and starts its other modules
+      earlyWarmUp = Optional.of(DevicePluginWarmUp.early(options, allocation));
+    }
   }
 
   /**
@@ -372,6 +380,7 @@ public final class DevicePluginService implements AutoCloseable {
    * servers are registered ({@link BackgroundWarmUp}).
    */
   private void warmUpBeforeRegistering(List<ResourceSnapshot> snapshots) {
+    DevicePluginWarmUp.Result early = awaitEarlyWarmUp();
     ManagedChannel registration =
         sockets.dial(DevicePluginWarmUp.registrationSocket(config.pluginDir()));
     try {
@@ -386,7 +395,7 @@ public final class DevicePluginService implements AutoCloseable {
               warmUpRounds,
               warmUpBudget,
               () -> !closed);
-      warmUp = Optional.of(result);
+      warmUp = Optional.of(early.plus(result));
       int left = warmUpRounds - result.rounds();
       if (left > 0 && result.failure().isEmpty() && !closed) {
         // the registration and the kubelet's first calls come first
@@ -399,6 +408,20 @@ public final class DevicePluginService implements AutoCloseable {
     } finally {
       registration.shutdownNow();
       warmUpRounds = 0;
+    }
+  }
+
+  /** What the early round did, once it is over (it takes no longer than its first-round limit). */
+  private DevicePluginWarmUp.Result awaitEarlyWarmUp() {
+    try {
+      return earlyWarmUp
+          .orElse(CompletableFuture.completedFuture(DevicePluginWarmUp.Result.NONE))
+          .get(DevicePluginWarmUp.FIRST_ROUND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return DevicePluginWarmUp.Result.skipped("interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      return DevicePluginWarmUp.Result.skipped("early round: " + e);
     }
   }
 

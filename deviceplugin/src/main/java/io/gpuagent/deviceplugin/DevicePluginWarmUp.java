@@ -1,5 +1,6 @@
 package io.gpuagent.deviceplugin;
 
+import io.gpuagent.deviceplugin.allocation.PreferredAllocator;
 import io.gpuagent.deviceplugin.v1beta1.AllocateRequest;
 import io.gpuagent.deviceplugin.v1beta1.ContainerAllocateRequest;
 import io.gpuagent.deviceplugin.v1beta1.ContainerPreferredAllocationRequest;
@@ -22,11 +23,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -239,6 +245,86 @@ public final class DevicePluginWarmUp {
                 .setResourceName(resourceName)
                 .build());
     return 1;
+  }
+
+  /**
+   * Starts one round on a thread of its own, in a private temporary directory and with a synthetic
+   * resource of 8 GPUs: it can run while the agent is still reading its configuration and the
+   * inventory, so the round before the registration finds the classes loaded and initialised. The
+   * future completes with what it did (a failure included); it never fails.
+   */
+  static CompletableFuture<Result> early(
+      DevicePluginOptions options, ContainerAllocation allocation) {
+    CompletableFuture<Result> done = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              Path dir = null;
+              try (DomainSockets sockets = new DomainSockets("deviceplugin-warm-up-early-io", 1)) {
+                dir = Files.createTempDirectory("gpu-agent-warm-up");
+                ManagedChannel registration = sockets.dial(registrationSocket(dir));
+                try {
+                  done.complete(
+                      run(
+                          dir,
+                          sockets,
+                          registration,
+                          options,
+                          allocation,
+                          List.of(synthetic(8)),
+                          1,
+                          Duration.ZERO,
+                          () -> false));
+                } finally {
+                  registration.shutdownNow();
+                }
+              } catch (IOException | RuntimeException e) {
+                done.complete(Result.skipped("early round: " + e.getMessage()));
+              } finally {
+                if (dir != null) {
+                  deleteQuietly(dir);
+                }
+                done.complete(Result.NONE);
+              }
+            },
+            "deviceplugin-warm-up-early");
+    thread.setDaemon(true);
+    thread.start();
+    return done;
+  }
+
+  /** {@code gpus} whole GPUs, no NUMA node, first available first. */
+  static ResourceSnapshot synthetic(int gpus) {
+    List<PlannedDevice> devices =
+        IntStream.range(0, gpus)
+            .mapToObj(
+                i ->
+                    new PlannedDevice(
+                        "GPU-warm-up-" + i,
+                        "GPU-warm-up-" + i,
+                        i,
+                        i,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false))
+            .toList();
+    PreferredAllocator firstAvailable =
+        (available, mustInclude, size) -> {
+          Set<String> chosen = new LinkedHashSet<>(mustInclude);
+          for (String id : available) {
+            if (chosen.size() >= size) {
+              break;
+            }
+            chosen.add(id);
+          }
+          return List.copyOf(chosen);
+        };
+    return ResourceSnapshot.of(
+        new PlannedResource(ResourcePlanner.GPU, "nvidia.com/gpu", devices),
+        Map.of(),
+        firstAvailable,
+        MigCapabilityCheck.NONE.capabilities(),
+        Map.of());
   }
 
   /** Where the throwaway registration server listens in {@code pluginDir}. */

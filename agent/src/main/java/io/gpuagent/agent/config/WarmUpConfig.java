@@ -12,7 +12,8 @@ import java.util.List;
  * the first real call finds compiled code; the keys under {@code warmUp.}.
  *
  * @param enabled run the warm-up at start-up
- * @param budget the longest the gRPC part may take, and the HTTP part as long again
+ * @param budget the longest the gRPC part may delay the first registration; the HTTP part's too (at
+ *     least 1 s)
  */
 public record WarmUpConfig(boolean enabled, Duration budget) {
   public static final String PREFIX = "warmUp";
@@ -34,9 +35,10 @@ public record WarmUpConfig(boolean enabled, Duration budget) {
           PREFIX,
           "budget",
           new ValueType.MinDuration(Duration.ofMillis(10)),
-          Duration.ofSeconds(1),
-          "Longest the gRPC warm-up may delay the first registration (the HTTP warm-up gets as"
-              + " long again); it stops early once its calls are done.");
+          Duration.ofMillis(300),
+          "Longest the gRPC warm-up may delay the first registration, after its first round (which"
+              + " always completes). The rounds it leaves run in the background once the kubelet"
+              + " has been quiet for 250 ms; the HTTP warm-up gets this budget too, at least 1 s.");
 
   public static final ConfigSection SECTION =
       new ConfigSection(PREFIX, "Start-up warm-up", List.of(ENABLED, BUDGET));
