@@ -466,7 +466,9 @@ public final class DevicePluginService implements AutoCloseable {
       activity.touch();
       endpoints.kubeletChanged(kubelet);
     }
-    if (restarted || socketsLost) {
+    // Sockets lost while kubelet.sock is missing: a starting kubelet is emptying the directory and
+    // would delete a socket made now; it makes kubelet.sock when it is done, and that is a restart.
+    if (restarted) {
       rebuildNow(plan.inventory());
     }
     // The new servers are registering by now: the lock file (a kubelet wipes it too) and the log

@@ -74,6 +74,9 @@ final class DomainSockets implements AutoCloseable {
         .withOption(NO_KEEPALIVE, null)
         .overrideAuthority("localhost")
         .usePlaintext()
+        // the callers retry themselves (registration back-off); gRPC's retry layer would only wrap
+        // every call in code the kubelet's rare calls run cold
+        .disableRetry()
         .build();
   }
 

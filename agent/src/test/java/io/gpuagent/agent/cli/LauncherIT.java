@@ -144,12 +144,13 @@ class LauncherIT {
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       List<String> seen = new ArrayList<>();
+      // the HTTP warm-up comes a moment after the agent is ready, then its one line
       for (String line = log.readLine();
-          line != null && !line.contains(" agent-ready ");
+          line != null && !line.contains(" warm-up ");
           line = log.readLine()) {
         seen.add(line);
       }
-      assertThat(seen).anyMatch(line -> line.contains(" warm-up "));
+      assertThat(seen).anyMatch(line -> line.contains(" agent-ready "));
       // exec: the launcher's process became the JVM, so the kubelet's SIGTERM reaches the agent.
       assertThat(process.toHandle().info().command())
           .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
