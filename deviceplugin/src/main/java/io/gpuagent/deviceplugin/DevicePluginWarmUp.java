@@ -118,17 +118,15 @@ public final class DevicePluginWarmUp {
     long deadline = start + budget.toNanos();
     int calls = 0;
     int done = 0;
-    Server plugin = null;
+    PluginEndpoint plugin = null;
     Server kubelet = null;
     ManagedChannel channel = null;
     try {
-      Files.deleteIfExists(pluginSocket);
       Files.deleteIfExists(kubeletSocket);
-      ListAndWatchStreams streams = new ListAndWatchStreams(snapshot.listing());
+      // the endpoint class a kubelet restart makes anew (it removes a file left at its path)
       plugin =
-          sockets.serve(
-              pluginSocket,
-              new DevicePluginHandler(() -> snapshot, options, allocation, streams, () -> {}));
+          PluginEndpoint.start(
+              sockets, pluginSocket, options, allocation, snapshot, new KubeletActivity(), true);
       kubelet = sockets.serve(kubeletSocket, new AcceptingRegistration());
       List<String> ids = healthyIds(snapshot);
       long firstRoundEnd = Math.max(deadline, System.nanoTime() + FIRST_ROUND_LIMIT.toNanos());
@@ -144,7 +142,6 @@ public final class DevicePluginWarmUp {
         calls += round(channel, registration, snapshot, ids, round, end);
         done++;
       }
-      streams.close();
       return new Result(done, calls, Duration.ofNanos(System.nanoTime() - start), Optional.empty());
     } catch (IOException | RuntimeException e) {
       long now = System.nanoTime();
@@ -157,7 +154,9 @@ public final class DevicePluginWarmUp {
           budgetSpent ? Optional.empty() : Optional.of(e.toString()));
     } finally {
       shutdown(channel);
-      stop(plugin);
+      if (plugin != null) {
+        plugin.close();
+      }
       stop(kubelet);
       deleteQuietly(pluginSocket);
       deleteQuietly(kubeletSocket);
