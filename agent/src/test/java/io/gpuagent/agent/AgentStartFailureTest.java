@@ -5,36 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.agent.config.ConfigLoader;
-import io.gpuagent.agent.config.ConfigLoader.FlagValue;
-import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.testing.LogCapture;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** A start that fails before NVML is up says so in one line and never claims an NVML shutdown. */
+/**
+ * A start that fails says so in one line, stops what had started (NVML included, when it came up
+ * beside the HTTP server) and never claims a shutdown of what never started.
+ */
 class AgentStartFailureTest {
   private static AgentConfig config(int port) {
-    return new ConfigLoader(
-            Map.of(
-                "GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false",
-                "GPU_AGENT_POD_RESOURCES_ENABLED", "false"),
-            new HashSet<>(SimulatedNode.builtInProfiles()),
-            () -> "test-node")
-        .load(
-            Optional.empty(),
-            List.of(
-                new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, "h100x8"),
-                new FlagValue("--port", HttpConfig.PORT, String.valueOf(port)),
-                new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
+    return TestConfigs.simulated("h100x8", Map.of(), Optional.empty(), port);
   }
 
   @Test

@@ -32,6 +32,12 @@ public final class TestConfigs {
   /** Also reads a config file, as {@code --config} does. */
   public static AgentConfig simulated(
       String profile, Map<String, String> environment, Optional<Path> configFile) {
+    return simulated(profile, environment, configFile, 0);
+  }
+
+  /** On {@code port} of 127.0.0.1 ({@code --port}) instead of a free one. */
+  public static AgentConfig simulated(
+      String profile, Map<String, String> environment, Optional<Path> configFile, int port) {
     Map<String, String> env = new HashMap<>();
     env.put("GPU_AGENT_DEVICE_PLUGIN_ENABLED", "false");
     env.put("GPU_AGENT_POD_RESOURCES_ENABLED", "false");
@@ -43,7 +49,7 @@ public final class TestConfigs {
             configFile,
             List.of(
                 new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, profile),
-                new FlagValue("--port", HttpConfig.PORT, "0"),
+                new FlagValue("--port", HttpConfig.PORT, String.valueOf(port)),
                 new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
   }
 }

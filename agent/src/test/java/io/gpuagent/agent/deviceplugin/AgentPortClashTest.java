@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.Agent;
+import io.gpuagent.agent.TestConfigs;
 import io.gpuagent.agent.config.AgentConfig;
-import io.gpuagent.agent.config.ConfigLoader;
-import io.gpuagent.agent.config.ConfigLoader.FlagValue;
-import io.gpuagent.agent.config.HttpConfig;
 import io.gpuagent.deviceplugin.FakeKubelet;
 import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
@@ -19,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -47,14 +43,7 @@ class AgentPortClashTest {
               // the warm-up's rounds run before the registration too: the join comes after them
               "GPU_AGENT_WARM_UP_ENABLED", "true");
       AgentConfig config =
-          new ConfigLoader(env, new HashSet<>(SimulatedNode.builtInProfiles()), () -> "test-node")
-              .load(
-                  Optional.empty(),
-                  List.of(
-                      new FlagValue("--simulate", AgentConfig.SIMULATE_PROFILE, "h100x8"),
-                      new FlagValue(
-                          "--port", HttpConfig.PORT, String.valueOf(taken.getLocalPort())),
-                      new FlagValue("--host", HttpConfig.HOST, "127.0.0.1")));
+          TestConfigs.simulated("h100x8", env, Optional.empty(), taken.getLocalPort());
 
       assertThatThrownBy(() -> Agent.start(config, node, Optional.of(node)))
           .hasMessageStartingWith("could not listen on 127.0.0.1 port " + taken.getLocalPort());
