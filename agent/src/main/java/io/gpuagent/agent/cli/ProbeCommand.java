@@ -44,7 +44,7 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(
       names = "--memory-mib",
       paramLabel = "N",
-      description = "Memory to test; 0: 256 MiB or 5 % of free memory, whichever is less.")
+      description = "Memory to test; 0: 256 MiB or 5 %% of free memory, whichever is less.")
   long memoryMib;
 
   @Option(
