@@ -108,9 +108,6 @@ public final class MetricsExporter implements AutoCloseable {
     this.inventory = Objects.requireNonNull(inventory, "inventory");
     this.sampler = new Sampler(nvml, config.counters().fields(), config.deviceTimeout(), clock);
     this.snapshots = new SnapshotBuilder(config.counters(), hostname, Optional.of(registry));
-    if (config.jvmMetrics()) {
-      JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry);
-    }
     this.schedule =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -132,6 +129,12 @@ public final class MetricsExporter implements AutoCloseable {
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the exporter is already started");
+    }
+    if (config.jvmMetrics()) {
+      // On the sampler thread, before its first sample: the JVM's management beans take tens of
+      // milliseconds to set up, which the agent's start need not wait for.
+      schedule.execute(
+          () -> JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry));
     }
     long intervalNanos = config.interval().toNanos();
     schedule.scheduleAtFixedRate(this::sampleOnSchedule, 0, intervalNanos, TimeUnit.NANOSECONDS);
