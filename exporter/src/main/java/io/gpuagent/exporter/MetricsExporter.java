@@ -55,6 +55,9 @@ public final class MetricsExporter implements AutoCloseable {
       new AtomicReference<>(ExpositionSnapshot.EMPTY);
   private final ScheduledExecutorService schedule;
   private final Object sampling = new Object();
+
+  // guarded by sampling
+  private boolean jvmMetricsRegistered;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final AtomicBoolean started = new AtomicBoolean();
 
@@ -130,12 +133,6 @@ public final class MetricsExporter implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the exporter is already started");
     }
-    if (config.jvmMetrics()) {
-      // On the sampler thread, before its first sample: the JVM's management beans take tens of
-      // milliseconds to set up, which the agent's start need not wait for.
-      schedule.execute(
-          () -> JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry));
-    }
     long intervalNanos = config.interval().toNanos();
     schedule.scheduleAtFixedRate(this::sampleOnSchedule, 0, intervalNanos, TimeUnit.NANOSECONDS);
     LOG.atInfo()
@@ -151,6 +148,13 @@ public final class MetricsExporter implements AutoCloseable {
   public void sampleNow() {
     // One sample at a time: the builder keeps totals, and an older sample must not win the swap.
     synchronized (sampling) {
+      if (config.jvmMetrics() && !jvmMetricsRegistered) {
+        // With the first sample (on the sampler thread once started), not when the exporter is
+        // built: the JVM's management beans take tens of milliseconds to set up, which the agent's
+        // start need not wait for.
+        JvmMetrics.builder(PrometheusProperties.builder().build()).register(registry);
+        jvmMetricsRegistered = true;
+      }
       Inventory current = inventory.get();
       if (current == null) {
         return; // no inventory yet: nothing to sample
