@@ -37,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: NVML, the inventory and the HTTP server, started in that order of need and
- * stopped in reverse. The HTTP server comes up first so {@code /healthz} answers while NVML starts;
- * {@code /readyz} turns 200 once the first inventory is built.
+ * The running agent: the HTTP server on a thread of its own, beside NVML, the inventory and the
+ * modules, so {@code /healthz} answers while NVML starts; stopped in reverse. {@code /readyz} turns
+ * 200 once every module has started; a port the server cannot bind fails the start before the
+ * device plugin registers.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
