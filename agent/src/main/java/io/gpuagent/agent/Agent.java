@@ -108,20 +108,14 @@ public final class Agent implements AutoCloseable {
     Agent agent = new Agent(config, nvml, simulator);
     // The HTTP server comes up beside NVML, the inventory and the modules (a JVM starting cold
     // spends most of that time loading and running code for the first time: two cores halve it).
-    CompletableFuture<Void> http = new CompletableFuture<>();
-    Thread httpStart =
-        new Thread(
-            () -> {
-              try {
-                agent.startHttp(simulator);
-                http.complete(null);
-              } catch (RuntimeException | Error e) {
-                http.completeExceptionally(e);
-              }
-            },
-            "gpu-agent-http-start");
-    httpStart.setDaemon(true);
-    httpStart.start();
+    CompletableFuture<Void> http =
+        CompletableFuture.runAsync(
+            () -> agent.startHttp(simulator),
+            task -> {
+              Thread thread = new Thread(task, "gpu-agent-http-start");
+              thread.setDaemon(true);
+              thread.start();
+            });
     try {
       // A port clash ends the start before the kubelet hears of us.
       agent.services.devicePlugin().ifPresent(p -> p.beforeFirstRegistration(() -> join(http)));

@@ -9,7 +9,6 @@ import io.gpuagent.deviceplugin.sharing.SliceAllocator;
 import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.gpuagent.nvml.health.HealthState;
 import io.gpuagent.nvml.inventory.Inventory;
-import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -318,14 +317,6 @@ public final class DevicePluginService implements AutoCloseable {
       watcher.close();
     }
     if (lifecycle != null) {
-      // its rounds run on their own thread: stopped before the sockets they use
-      try {
-        lifecycle.call(this::closeBackgroundWarmUp);
-      } catch (RejectedExecutionException e) {
-        closeBackgroundWarmUp();
-      }
-    }
-    if (lifecycle != null) {
       try {
         lifecycle.call(this::closeEndpoints);
       } catch (RejectedExecutionException e) {
@@ -381,14 +372,11 @@ public final class DevicePluginService implements AutoCloseable {
    */
   private void warmUpBeforeRegistering(List<ResourceSnapshot> snapshots) {
     DevicePluginWarmUp.Result early = awaitEarlyWarmUp();
-    ManagedChannel registration =
-        sockets.dial(DevicePluginWarmUp.registrationSocket(config.pluginDir()));
     try {
       DevicePluginWarmUp.Result result =
           DevicePluginWarmUp.run(
               config.pluginDir(),
               sockets,
-              registration,
               options,
               allocation,
               snapshots,
@@ -406,7 +394,6 @@ public final class DevicePluginService implements AutoCloseable {
                     config.pluginDir(), options, allocation, snapshots, left, activity));
       }
     } finally {
-      registration.shutdownNow();
       warmUpRounds = 0;
     }
   }
@@ -462,7 +449,8 @@ public final class DevicePluginService implements AutoCloseable {
     // restart even when the new kubelet.sock looks like the old one (a reused inode within the
     // same coarse timestamp tick).
     boolean restarted = kubelet.isPresent() && (kubeletChanged || socketsLost);
-    if (kubeletChanged || restarted) {
+    boolean changed = kubeletChanged || restarted;
+    if (changed) {
       activity.touch();
       endpoints.kubeletChanged(kubelet);
     }
@@ -474,7 +462,7 @@ public final class DevicePluginService implements AutoCloseable {
     // The new servers are registering by now: the lock file (a kubelet wipes it too) and the log
     // line come after.
     dirLock.reassert();
-    if (kubeletChanged || restarted) {
+    if (changed) {
       LOG.atInfo()
           .setMessage("kubelet-socket-changed")
           .addKeyValue("socket", kubeletSocket)
@@ -557,13 +545,10 @@ public final class DevicePluginService implements AutoCloseable {
     problems = List.copyOf(now);
   }
 
-  private Void closeBackgroundWarmUp() {
+  private Void closeEndpoints() {
+    // its rounds run on a thread of their own, in this directory: stopped first
     backgroundWarmUp.ifPresent(BackgroundWarmUp::close);
     backgroundWarmUp = Optional.empty();
-    return null;
-  }
-
-  private Void closeEndpoints() {
     if (endpoints != null) {
       endpoints.closeAll();
     }

@@ -87,6 +87,36 @@ public final class DevicePluginWarmUp {
   private DevicePluginWarmUp() {}
 
   /**
+   * As {@link #run(Path, DomainSockets, ManagedChannel, DevicePluginOptions, ContainerAllocation,
+   * List, int, Duration, BooleanSupplier)}, registering through a channel of its own.
+   */
+  static Result run(
+      Path pluginDir,
+      DomainSockets sockets,
+      DevicePluginOptions options,
+      ContainerAllocation allocation,
+      List<ResourceSnapshot> snapshots,
+      int rounds,
+      Duration budget,
+      BooleanSupplier mayGoOn) {
+    ManagedChannel registration = sockets.dial(registrationSocket(pluginDir));
+    try {
+      return run(
+          pluginDir,
+          sockets,
+          registration,
+          options,
+          allocation,
+          snapshots,
+          rounds,
+          budget,
+          mayGoOn);
+    } finally {
+      registration.shutdownNow();
+    }
+  }
+
+  /**
    * Warms up with the largest resource of {@code snapshots} until {@code rounds} rounds are done,
    * {@code budget} is spent (the first round gets up to {@link #FIRST_ROUND_LIMIT}) or {@code
    * mayGoOn} says stop (asked before each round after the first). Registers through {@code
@@ -261,22 +291,16 @@ public final class DevicePluginWarmUp {
               Path dir = null;
               try (DomainSockets sockets = new DomainSockets("deviceplugin-warm-up-early-io", 1)) {
                 dir = Files.createTempDirectory("gpu-agent-warm-up");
-                ManagedChannel registration = sockets.dial(registrationSocket(dir));
-                try {
-                  done.complete(
-                      run(
-                          dir,
-                          sockets,
-                          registration,
-                          options,
-                          allocation,
-                          List.of(synthetic(8)),
-                          1,
-                          Duration.ZERO,
-                          () -> false));
-                } finally {
-                  registration.shutdownNow();
-                }
+                done.complete(
+                    run(
+                        dir,
+                        sockets,
+                        options,
+                        allocation,
+                        List.of(synthetic(8)),
+                        1,
+                        Duration.ZERO,
+                        () -> false));
               } catch (IOException | RuntimeException e) {
                 done.complete(Result.skipped("early round: " + e.getMessage()));
               } finally {
