@@ -39,7 +39,8 @@ final class BackgroundWarmUp implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  private BackgroundWarmUp(
+  /** {@code rounds} rounds with the largest of {@code snapshots}, once {@link #start}ed. */
+  BackgroundWarmUp(
       Path pluginDir,
       DevicePluginOptions options,
       ContainerAllocation allocation,
@@ -56,18 +57,10 @@ final class BackgroundWarmUp implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Starts {@code rounds} rounds in the background. */
-  static BackgroundWarmUp start(
-      Path pluginDir,
-      DevicePluginOptions options,
-      ContainerAllocation allocation,
-      List<ResourceSnapshot> snapshots,
-      int rounds,
-      KubeletActivity activity) {
-    BackgroundWarmUp warmUp =
-        new BackgroundWarmUp(pluginDir, options, allocation, snapshots, rounds, activity);
-    warmUp.thread.start();
-    return warmUp;
+  /** Starts its rounds in the background; returns this. */
+  BackgroundWarmUp start() {
+    thread.start();
+    return this;
   }
 
   private void run() {

@@ -23,12 +23,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +71,8 @@ public final class DevicePluginService implements AutoCloseable {
   private volatile List<String> problems = List.of();
   private volatile Set<String> withdrawn = Set.of();
 
-  private int warmUpRounds;
-  private Duration warmUpBudget = Duration.ZERO;
+  private final StartUpWarmUp warmUp;
   private Runnable beforeFirstRegistration = () -> {};
-  private Optional<CompletableFuture<DevicePluginWarmUp.Result>> earlyWarmUp = Optional.empty();
-  private volatile Optional<DevicePluginWarmUp.Result> warmUp = Optional.empty();
-  private Optional<BackgroundWarmUp> backgroundWarmUp = Optional.empty();
   private final KubeletActivity activity = new KubeletActivity();
 
   private final Optional<MpsDaemons> mps;
@@ -106,6 +99,7 @@ public final class DevicePluginService implements AutoCloseable {
             .setPreStartRequired(config.preStartRequired())
             .setGetPreferredAllocationAvailable(true)
             .build();
+    this.warmUp = new StartUpWarmUp(options, allocation);
     this.kubeletSocket = config.pluginDir().resolve(KUBELET_SOCKET);
     this.mps =
         config.sharing().usesMps()
@@ -114,17 +108,14 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   /**
-   * Before the first registration, run the kubelet's calls {@code rounds} times (at most {@code
-   * budget}) through a throwaway copy of the largest resource, so the first real call finds its
-   * code compiled ({@link DevicePluginWarmUp}). Call before {@link #start}.
+   * Run the kubelet's calls {@code rounds} times through a throwaway copy of the largest resource,
+   * so the first real call finds its code compiled ({@link DevicePluginWarmUp}): as many rounds as
+   * {@code budget} allows before the first registration, the rest in the background while the
+   * kubelet is quiet ({@link StartUpWarmUp}). Call before {@link #start}.
    */
-  public synchronized void warmUpBeforeRegistering(int rounds, Duration budget) {
-    this.warmUpRounds = rounds;
-    this.warmUpBudget = Objects.requireNonNull(budget, "budget");
-    if (rounds > 0 && earlyWarmUp.isEmpty()) {
-      // while the agent reads its inventory and starts its other modules
-      earlyWarmUp = Optional.of(DevicePluginWarmUp.early(options, allocation));
-    }
+  public void warmUpBeforeRegistering(int rounds, Duration budget) {
+    // its early round starts now, while the agent reads its inventory and starts its other modules
+    warmUp.plan(rounds, budget);
   }
 
   /**
@@ -138,7 +129,7 @@ public final class DevicePluginService implements AutoCloseable {
 
   /** What the warm-up before the first registration did; empty when none ran. */
   public Optional<DevicePluginWarmUp.Result> warmUp() {
-    return warmUp;
+    return warmUp.result();
   }
 
   /**
@@ -345,9 +336,7 @@ public final class DevicePluginService implements AutoCloseable {
         next.resources().stream()
             .map(resource -> snapshot(next, withoutWithdrawn(resource)))
             .toList();
-    if (warmUpRounds > 0) {
-      warmUpBeforeRegistering(snapshots);
-    }
+    warmUp.beforeRegistering(config.pluginDir(), sockets, snapshots, activity, () -> !closed);
     Runnable before = beforeFirstRegistration;
     beforeFirstRegistration = () -> {};
     before.run();
@@ -364,52 +353,6 @@ public final class DevicePluginService implements AutoCloseable {
       mps.ifPresent(daemons -> daemons.update(next.shared()));
     }
     return null;
-  }
-
-  /**
-   * The warm-up's first part, within its budget; the rounds left run in the background once the
-   * servers are registered ({@link BackgroundWarmUp}).
-   */
-  private void warmUpBeforeRegistering(List<ResourceSnapshot> snapshots) {
-    DevicePluginWarmUp.Result early = awaitEarlyWarmUp();
-    try {
-      DevicePluginWarmUp.Result result =
-          DevicePluginWarmUp.run(
-              config.pluginDir(),
-              sockets,
-              options,
-              allocation,
-              snapshots,
-              warmUpRounds,
-              warmUpBudget,
-              () -> !closed);
-      warmUp = Optional.of(early.plus(result));
-      int left = warmUpRounds - result.rounds();
-      if (left > 0 && result.failure().isEmpty() && !closed) {
-        // the registration and the kubelet's first calls come first
-        activity.touch();
-        backgroundWarmUp =
-            Optional.of(
-                BackgroundWarmUp.start(
-                    config.pluginDir(), options, allocation, snapshots, left, activity));
-      }
-    } finally {
-      warmUpRounds = 0;
-    }
-  }
-
-  /** What the early round did, once it is over (it takes no longer than its first-round limit). */
-  private DevicePluginWarmUp.Result awaitEarlyWarmUp() {
-    try {
-      return earlyWarmUp
-          .orElse(CompletableFuture.completedFuture(DevicePluginWarmUp.Result.NONE))
-          .get(DevicePluginWarmUp.FIRST_ROUND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return DevicePluginWarmUp.Result.skipped("interrupted");
-    } catch (ExecutionException | TimeoutException e) {
-      return DevicePluginWarmUp.Result.skipped("early round: " + e);
-    }
   }
 
   /**
@@ -546,9 +489,8 @@ public final class DevicePluginService implements AutoCloseable {
   }
 
   private Void closeEndpoints() {
-    // its rounds run on a thread of their own, in this directory: stopped first
-    backgroundWarmUp.ifPresent(BackgroundWarmUp::close);
-    backgroundWarmUp = Optional.empty();
+    // its background rounds run on a thread of their own, in this directory: stopped first
+    warmUp.close();
     if (endpoints != null) {
       endpoints.closeAll();
     }

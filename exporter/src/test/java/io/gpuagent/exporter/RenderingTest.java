@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gpuagent.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RenderingTest {
@@ -75,9 +76,17 @@ class RenderingTest {
       Await.until("three scheduled samples", Duration.ofSeconds(10), () -> samples(sim) >= 3);
       assertThat(threadAlive("gpu-agent-exporter-sampler")).isTrue();
       Exposition metrics = Exposition.parse(sim.text());
-      assertThat(metrics.named("jvm_memory_used_bytes"))
-          .as("JVM metrics on by default")
-          .isNotEmpty();
+      for (String family :
+          List.of(
+              "jvm_memory_used_bytes",
+              "jvm_threads_current",
+              "jvm_classes_currently_loaded",
+              "jvm_buffer_pool_used_bytes",
+              "jvm_runtime_info",
+              "process_cpu_seconds_total",
+              "process_resident_memory_bytes")) {
+        assertThat(metrics.named(family)).as("JVM metrics on by default: %s", family).isNotEmpty();
+      }
     } finally {
       Await.returns("close", sim::close);
     }
