@@ -252,7 +252,6 @@ public final class Agent implements AutoCloseable {
   private void warmUpHttp() {
     HttpWarmUp.Result http =
         HttpWarmUp.run(
-            vertx,
             config.http().host(),
             port(),
             config.http().tlsCertFile().isPresent() && config.http().tlsKeyFile().isPresent(),
