@@ -6,12 +6,28 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** The process entry point: hands the real environment to the CLI and exits with its code. */
 public final class Main {
   private Main() {}
 
+  /**
+   * Library features the agent has no use for, off unless set on the command line: Netty's JFR
+   * events (asking whether JFR is available loads ~80 of its classes) and Vert.x's own DNS client
+   * (~90 classes and a UDP channel; a server binds {@code http.host} through the JDK's resolver
+   * instead). Set before either library is first used.
+   */
+  static final Map<String, String> LIBRARY_DEFAULTS =
+      Map.of("io.netty.jfr.enabled", "false", "vertx.disableDnsResolver", "true");
+
   public static void main(String[] args) {
+    LIBRARY_DEFAULTS.forEach(
+        (key, value) -> {
+          if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+          }
+        });
     CliEnvironment env =
         new CliEnvironment(
             System.getenv(),
