@@ -3,7 +3,6 @@ package io.gpuagent.agent.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -15,9 +14,6 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Points all logging at stderr, one line per event, as text or JSON. */
 public final class LogSetup {
-  private static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg%safeKvp%n";
-
   private LogSetup() {}
 
   /**
@@ -37,14 +33,9 @@ public final class LogSetup {
     return json;
   }
 
-  /**
-   * {@code time level logger [thread] message key="value"…}, values escaped ({@link
-   * EscapedKeyValues}).
-   */
+  /** {@code time level logger [thread] message key="value"…} ({@link TextLayout}). */
   private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
-    PatternLayout layout = new PatternLayout();
-    layout.getInstanceConverterMap().put("safeKvp", EscapedKeyValues::new);
-    layout.setPattern(TEXT_PATTERN);
+    TextLayout layout = new TextLayout();
     layout.setContext(context);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> text = new LayoutWrappingEncoder<>();
