@@ -400,7 +400,7 @@ public final class DevicePluginService implements AutoCloseable {
     // Sockets lost while kubelet.sock is missing: a starting kubelet is emptying the directory and
     // would delete a socket made now; it makes kubelet.sock when it is done, and that is a restart.
     if (restarted) {
-      rebuildNow(plan.inventory());
+      serveAgain(kubelet);
     }
     // The new servers are registering by now: the lock file (a kubelet wipes it too) and the log
     // line come after.
@@ -415,6 +415,23 @@ public final class DevicePluginService implements AutoCloseable {
     }
     if (restarted) {
       restartUnannounced = true;
+    }
+  }
+
+  /**
+   * The same devices to a restarted kubelet: each endpoint whose socket it deleted is served anew
+   * with the snapshot it had and registers. No re-planning: the inventory, health and withdrawn
+   * GPUs have not changed with the kubelet (their changes come through {@link #rebuild}, {@link
+   * #onHealth} and {@link #withdraw}), and the restart listeners check the inventory once the
+   * registrations are done.
+   */
+  private void serveAgain(Optional<SocketFileId> kubelet) {
+    try {
+      endpoints.serveAgain(kubelet);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve the device plugin: " + e.getMessage(), e);
+    } finally {
+      endpointView = endpoints.view();
     }
   }
 

@@ -93,6 +93,14 @@ final class PluginEndpoints {
     }
   }
 
+  /**
+   * After a kubelet restart: {@link #reconcile} with the snapshots being served, so each endpoint
+   * whose socket is gone is started again with its own and registers.
+   */
+  void serveAgain(Optional<SocketFileId> kubelet) throws IOException {
+    reconcile(byResource.values().stream().map(PluginEndpoint::snapshot).toList(), kubelet);
+  }
+
   /** Swaps in a refreshed snapshot everywhere (a health change); streams get changed lists. */
   void refresh(UnaryOperator<ResourceSnapshot> refreshed) {
     byResource.values().forEach(endpoint -> endpoint.publish(refreshed.apply(endpoint.snapshot())));
