@@ -4,8 +4,10 @@ import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.agent.config.ConfigLoader;
 import io.gpuagent.agent.config.ConfigLoader.FlagValue;
 import io.gpuagent.agent.config.HttpConfig;
+import io.gpuagent.nvml.sim.SimOptions;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +17,13 @@ import java.util.Optional;
 /** Configurations for in-process agent tests: loopback, a free port, a simulated node. */
 public final class TestConfigs {
   private TestConfigs() {}
+
+  /** An agent on the simulated node {@code profile} ({@link #simulated(String, Map)}), started. */
+  public static Agent startSimulated(String profile, Map<String, String> environment) {
+    SimulatedNode node =
+        SimulatedNode.load(profile, new SimOptions("test-node", 1, Clock.systemUTC()));
+    return Agent.start(simulated(profile, environment), node, Optional.of(node));
+  }
 
   public static AgentConfig simulated(String profile) {
     return simulated(profile, Map.of());

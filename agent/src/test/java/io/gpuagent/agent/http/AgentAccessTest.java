@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.TestConfigs;
-import io.gpuagent.agent.config.AgentConfig;
 import io.gpuagent.config.ConfigException;
-import io.gpuagent.nvml.sim.SimOptions;
-import io.gpuagent.nvml.sim.SimulatedNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,16 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +28,7 @@ class AgentAccessTest {
   private Agent agent;
 
   private void start(Map<String, String> env) {
-    AgentConfig config = TestConfigs.simulated("h100x8", env);
-    SimulatedNode node =
-        SimulatedNode.load("h100x8", new SimOptions("test-node", 1, Clock.systemUTC()));
-    agent = Agent.start(config, node, Optional.of(node));
+    agent = TestConfigs.startSimulated("h100x8", env);
   }
 
   @AfterEach
@@ -122,8 +110,8 @@ class AgentAccessTest {
 
   /** Whether a handshake with only this protocol and suite succeeds. */
   private boolean handshake(String protocol, String suite) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
+    // the test's self-signed certificate has no CA to check against
+    SSLContext context = HttpWarmUp.trustingAnyCertificate();
     try (SSLSocket socket =
         (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", agent.port())) {
       socket.setSoTimeout(5000);
@@ -161,9 +149,8 @@ class AgentAccessTest {
         Map.of(
             "GPU_AGENT_HTTP_TLS_CERT_FILE", resource("tls/test-cert.pem"),
             "GPU_AGENT_HTTP_TLS_KEY_FILE", resource("tls/test-key.pem")));
-    SSLContext trustAll = SSLContext.getInstance("TLS");
-    trustAll.init(null, new TrustManager[] {new TrustAnything()}, new SecureRandom());
-    HttpClient https = HttpClient.newBuilder().sslContext(trustAll).build();
+    HttpClient https =
+        HttpClient.newBuilder().sslContext(HttpWarmUp.trustingAnyCertificate()).build();
 
     HttpResponse<String> response = get(https, "https", "/api/v1/devices", null);
 
@@ -177,19 +164,5 @@ class AgentAccessTest {
 
   private static String basic(String pair) {
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The test's self-signed certificate has no CA to check against. */
-  private static final class TrustAnything implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import io.gpuagent.agent.Agent;
 import io.gpuagent.agent.TestConfigs;
-import io.gpuagent.nvml.sim.SimOptions;
-import io.gpuagent.nvml.sim.SimulatedNode;
 import io.gpuagent.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +21,7 @@ class HostileRequestsTest {
   private Agent agent;
 
   private void start(Map<String, String> env) {
-    SimulatedNode node =
-        SimulatedNode.load("h100x8", new SimOptions("test-node", 1, Clock.systemUTC()));
-    agent = Agent.start(TestConfigs.simulated("h100x8", env), node, Optional.of(node));
+    agent = TestConfigs.startSimulated("h100x8", env);
   }
 
   @AfterEach
