@@ -40,12 +40,12 @@ final class JCudaNativeLibrary {
       library = in.readAllBytes();
     }
     // the default temporary-file directory is where JCuda extracts to
+    Path target = Path.of(System.getProperty("java.io.tmpdir")).resolve(fileName);
+    if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), library)) {
+      return; // the usual case: no scratch file that a probe killed now could leave behind
+    }
     Path scratch = Files.createTempFile(fileName, ".part");
     try {
-      Path target = scratch.resolveSibling(fileName);
-      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), library)) {
-        return;
-      }
       Files.write(scratch, library);
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
