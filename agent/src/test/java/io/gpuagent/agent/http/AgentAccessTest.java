@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gpuagent.agent.Agent;
-import io.gpuagent.agent.TestConfigs;
+import io.gpuagent.agent.SimulatedAgents;
 import io.gpuagent.config.ConfigException;
 import java.io.IOException;
 import java.net.URI;
@@ -18,24 +18,18 @@ import java.util.Base64;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and authentication of the HTTP server, over a real port. */
 class AgentAccessTest {
   @TempDir Path dir;
+  @RegisterExtension final SimulatedAgents agents = new SimulatedAgents();
   private Agent agent;
 
   private void start(Map<String, String> env) {
-    agent = TestConfigs.startSimulated("h100x8", env);
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
+    agent = agents.start(env);
   }
 
   private HttpResponse<String> get(HttpClient client, String scheme, String path, String auth)

@@ -4,31 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import io.gpuagent.agent.Agent;
-import io.gpuagent.agent.TestConfigs;
+import io.gpuagent.agent.SimulatedAgents;
 import io.gpuagent.testing.LogCapture;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests a careless or hostile client sends, through the real port: each gets a JSON 4xx with one
  * line and costs the log nothing above DEBUG.
  */
 class HostileRequestsTest {
+  @RegisterExtension final SimulatedAgents agents = new SimulatedAgents();
   private Agent agent;
 
   private void start(Map<String, String> env) {
-    agent = TestConfigs.startSimulated("h100x8", env);
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
+    agent = agents.start(env);
   }
 
   private RawHttp connect() throws Exception {

@@ -3,15 +3,15 @@ package io.gpuagent.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpuagent.agent.Agent;
-import io.gpuagent.agent.TestConfigs;
+import io.gpuagent.agent.SimulatedAgents;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,17 +23,11 @@ class HttpWarmUpTest {
   private static final Duration BUDGET = Duration.ofSeconds(30);
 
   @TempDir Path dir;
+  @RegisterExtension final SimulatedAgents agents = new SimulatedAgents();
   private Agent agent;
 
   private void start(Map<String, String> env) {
-    agent = TestConfigs.startSimulated("h100x8", env);
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
+    agent = agents.start(env);
   }
 
   @Test
