@@ -78,6 +78,7 @@ final class BackgroundWarmUp implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(WAIT.toMillis());
             continue;
           }
+          long roundStart = System.nanoTime();
           DevicePluginWarmUp.Result round =
               DevicePluginWarmUp.run(
                   pluginDir,
@@ -89,7 +90,18 @@ final class BackgroundWarmUp implements AutoCloseable {
                   1,
                   ROUND_BUDGET,
                   () -> false);
-          failuresInARow = round.failure().isPresent() && !closed ? failuresInARow + 1 : 0;
+          if (round.failure().isPresent() && !closed) {
+            // A kubelet restart deletes the round's sockets with ours: the registration channel
+            // lost its server mid-call and would fail the next round's call at once, so a new one.
+            // The service hears of the restart (and marks the activity) a moment after.
+            registration.shutdownNow();
+            registration = sockets.dial(DevicePluginWarmUp.registrationSocket(pluginDir));
+            TimeUnit.MILLISECONDS.sleep(QUIET.toMillis());
+          }
+          if (closed || !activity.quietSince(roundStart)) {
+            round = round.withoutFailure(); // closed, or disturbed by the kubelet
+          }
+          failuresInARow = round.failure().isPresent() ? failuresInARow + 1 : 0;
           total = total.plus(round);
         }
       } finally {

@@ -14,6 +14,11 @@ final class KubeletActivity {
     lastNanos = System.nanoTime();
   }
 
+  /** Whether nothing happened since {@code nanos} (a {@link System#nanoTime()} reading). */
+  boolean quietSince(long nanos) {
+    return lastNanos - nanos < 0;
+  }
+
   /** Whether nothing happened for {@code quiet}. */
   boolean quietFor(Duration quiet) {
     return System.nanoTime() - lastNanos >= quiet.toNanos();

@@ -58,6 +58,31 @@ class BackgroundWarmUpTest {
   }
 
   @Test
+  void aKubeletRestartMidRoundIsNotTheWarmUpsFailure() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    List<String> background;
+    try (LogCapture log = new LogCapture(BackgroundWarmUp.class)) {
+      serviceWarmingUp(80, Duration.ofMillis(10));
+      fixture.kubelet.awaitRegistration(GPU);
+      // rounds run back to back once the kubelet is quiet: one is in flight
+      Await.until("a warm-up socket", () -> files().stream().anyMatch(f -> f.contains("warm-up")));
+      fixture.kubelet.restart(); // deletes the round's sockets with ours
+
+      Await.until("registered again", () -> fixture.kubelet.registrations().size() == 2);
+      Await.until(
+          "the background warm-up's line",
+          Duration.ofSeconds(60),
+          () ->
+              log.messages(Level.INFO).stream().anyMatch(m -> m.startsWith("warm-up-background")));
+      background = log.messages(Level.INFO);
+    }
+
+    // every round the budget left (80 less the first one), none stopped or reported as failed
+    assertThat(background).singleElement().asString().contains("rounds=79").doesNotContain("Fail");
+    assertThat(files()).noneMatch(file -> file.contains("warm-up"));
+  }
+
+  @Test
   void closingTheServiceStopsTheBackgroundWarmUp() throws IOException {
     fixture = new PluginFixture("h100x8");
     DevicePluginService service = serviceWarmingUp(100_000, Duration.ofMillis(10));
