@@ -132,8 +132,8 @@ public final class HttpWarmUp {
       }
     }
 
-    /** GETs {@code path}, gzip accepted as Prometheus asks for it; returns the status code. */
-    int get(String path, int timeoutMs) throws IOException {
+    /** GETs {@code path}, gzip accepted as Prometheus asks for it, and reads the whole answer. */
+    void get(String path, int timeoutMs) throws IOException {
       socket.setSoTimeout(timeoutMs);
       out.write(
           ("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nAccept-Encoding: gzip\r\n\r\n")
@@ -172,7 +172,6 @@ public final class HttpWarmUp {
           // read to the end
         }
       }
-      return Integer.parseInt(status.substring(9, 12));
     }
 
     private long chunkSize() throws IOException {
