@@ -1,10 +1,7 @@
 package io.gpuagent.deviceplugin;
 
-import io.gpuagent.deviceplugin.v1beta1.DevicePluginOptions;
 import io.grpc.ManagedChannel;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,27 +27,15 @@ final class BackgroundWarmUp implements AutoCloseable {
   private static final Duration ROUND_BUDGET = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofMillis(50);
 
-  private final Path pluginDir;
-  private final DevicePluginOptions options;
-  private final ContainerAllocation allocation;
-  private final List<ResourceSnapshot> snapshots;
+  private final DevicePluginWarmUp.Target target;
   private final int rounds;
   private final KubeletActivity activity;
   private final Thread thread;
   private volatile boolean closed;
 
-  /** {@code rounds} rounds with the largest of {@code snapshots}, once {@link #start}ed. */
-  BackgroundWarmUp(
-      Path pluginDir,
-      DevicePluginOptions options,
-      ContainerAllocation allocation,
-      List<ResourceSnapshot> snapshots,
-      int rounds,
-      KubeletActivity activity) {
-    this.pluginDir = pluginDir;
-    this.options = options;
-    this.allocation = allocation;
-    this.snapshots = List.copyOf(snapshots);
+  /** {@code rounds} rounds with {@code target}, once {@link #start}ed. */
+  BackgroundWarmUp(DevicePluginWarmUp.Target target, int rounds, KubeletActivity activity) {
+    this.target = target;
     this.rounds = rounds;
     this.activity = activity;
     this.thread = new Thread(this::run, "deviceplugin-warm-up");
@@ -68,7 +53,8 @@ final class BackgroundWarmUp implements AutoCloseable {
     DevicePluginWarmUp.Result total = DevicePluginWarmUp.Result.NONE;
     int failuresInARow = 0;
     try (DomainSockets sockets = new DomainSockets("deviceplugin-warm-up-io", 1)) {
-      ManagedChannel registration = sockets.dial(DevicePluginWarmUp.registrationSocket(pluginDir));
+      ManagedChannel registration =
+          sockets.dial(DevicePluginWarmUp.registrationSocket(target.pluginDir()));
       try {
         while (total.rounds() < rounds
             && failuresInARow < FAILURES_IN_A_ROW
@@ -80,22 +66,13 @@ final class BackgroundWarmUp implements AutoCloseable {
           }
           long roundStart = System.nanoTime();
           DevicePluginWarmUp.Result round =
-              DevicePluginWarmUp.run(
-                  pluginDir,
-                  sockets,
-                  registration,
-                  options,
-                  allocation,
-                  snapshots,
-                  1,
-                  ROUND_BUDGET,
-                  () -> false);
+              DevicePluginWarmUp.run(target, sockets, registration, 1, ROUND_BUDGET, () -> false);
           if (round.failure().isPresent() && !closed) {
             // A kubelet restart deletes the round's sockets with ours: the registration channel
             // lost its server mid-call and would fail the next round's call at once, so a new one.
             // The service hears of the restart (and marks the activity) a moment after.
             registration.shutdownNow();
-            registration = sockets.dial(DevicePluginWarmUp.registrationSocket(pluginDir));
+            registration = sockets.dial(DevicePluginWarmUp.registrationSocket(target.pluginDir()));
             TimeUnit.MILLISECONDS.sleep(QUIET.toMillis());
           }
           if (closed || !activity.quietSince(roundStart)) {

@@ -92,63 +92,57 @@ public final class DevicePluginWarmUp {
   private DevicePluginWarmUp() {}
 
   /**
-   * As {@link #run(Path, DomainSockets, ManagedChannel, DevicePluginOptions, ContainerAllocation,
-   * List, int, Duration, BooleanSupplier)}, registering through a channel of its own.
+   * What a warm-up serves and where: a throwaway copy of the largest of {@code snapshots}, with the
+   * plugin's {@code options} and {@code allocation}, on sockets in {@code pluginDir}.
    */
-  static Result run(
+  record Target(
       Path pluginDir,
-      DomainSockets sockets,
       DevicePluginOptions options,
       ContainerAllocation allocation,
-      List<ResourceSnapshot> snapshots,
-      int rounds,
-      Duration budget,
-      BooleanSupplier mayGoOn) {
-    ManagedChannel registration = sockets.dial(registrationSocket(pluginDir));
+      List<ResourceSnapshot> snapshots) {
+    Target {
+      snapshots = List.copyOf(snapshots);
+    }
+  }
+
+  /**
+   * As {@link #run(Target, DomainSockets, ManagedChannel, int, Duration, BooleanSupplier)},
+   * registering through a channel of its own.
+   */
+  static Result run(
+      Target target, DomainSockets sockets, int rounds, Duration budget, BooleanSupplier mayGoOn) {
+    ManagedChannel registration = sockets.dial(registrationSocket(target.pluginDir()));
     try {
-      return run(
-          pluginDir,
-          sockets,
-          registration,
-          options,
-          allocation,
-          snapshots,
-          rounds,
-          budget,
-          mayGoOn);
+      return run(target, sockets, registration, rounds, budget, mayGoOn);
     } finally {
       registration.shutdownNow();
     }
   }
 
   /**
-   * Warms up with the largest resource of {@code snapshots} until {@code rounds} rounds are done,
-   * {@code budget} is spent (the first round gets up to {@link #FIRST_ROUND_LIMIT}) or {@code
-   * mayGoOn} says stop (asked before each round after the first). Registers through {@code
-   * registration}, a channel to the throwaway registration server's path that outlives the server
-   * as the real one outlives a kubelet. Never throws for a failed call: the result says what
-   * happened.
+   * Warms up with {@code target} until {@code rounds} rounds are done, {@code budget} is spent (the
+   * first round gets up to {@link #FIRST_ROUND_LIMIT}) or {@code mayGoOn} says stop (asked before
+   * each round after the first). Registers through {@code registration}, a channel to the throwaway
+   * registration server's path that outlives the server as the real one outlives a kubelet. Never
+   * throws for a failed call: the result says what happened.
    */
   static Result run(
-      Path pluginDir,
+      Target target,
       DomainSockets sockets,
       ManagedChannel registration,
-      DevicePluginOptions options,
-      ContainerAllocation allocation,
-      List<ResourceSnapshot> snapshots,
       int rounds,
       Duration budget,
       BooleanSupplier mayGoOn) {
     Optional<ResourceSnapshot> largest =
-        snapshots.stream()
+        target.snapshots().stream()
             .filter(snapshot -> !healthyIds(snapshot).isEmpty())
             .max(Comparator.comparingInt(snapshot -> snapshot.devices().size()));
     if (largest.isEmpty()) {
       return Result.skipped("no healthy device to warm up with");
     }
     ResourceSnapshot snapshot = largest.get();
-    Path pluginSocket = pluginDir.resolve(PLUGIN_SOCKET);
-    Path kubeletSocket = registrationSocket(pluginDir);
+    Path pluginSocket = target.pluginDir().resolve(PLUGIN_SOCKET);
+    Path kubeletSocket = registrationSocket(target.pluginDir());
     long start = System.nanoTime();
     long deadline = start + budget.toNanos();
     int calls = 0;
@@ -161,7 +155,13 @@ public final class DevicePluginWarmUp {
       // the endpoint class a kubelet restart makes anew (it removes a file left at its path)
       plugin =
           PluginEndpoint.start(
-              sockets, pluginSocket, options, allocation, snapshot, new KubeletActivity(), true);
+              sockets,
+              pluginSocket,
+              target.options(),
+              target.allocation(),
+              snapshot,
+              new KubeletActivity(),
+              true);
       kubelet = sockets.serve(kubeletSocket, new AcceptingRegistration());
       List<String> ids = healthyIds(snapshot);
       long firstRoundEnd = Math.max(deadline, System.nanoTime() + FIRST_ROUND_LIMIT.toNanos());
@@ -298,11 +298,8 @@ public final class DevicePluginWarmUp {
                 dir = Files.createTempDirectory("gpu-agent-warm-up");
                 done.complete(
                     run(
-                        dir,
+                        new Target(dir, options, allocation, List.of(synthetic(8))),
                         sockets,
-                        options,
-                        allocation,
-                        List.of(synthetic(8)),
                         1,
                         Duration.ZERO,
                         () -> false));

@@ -62,18 +62,15 @@ final class StartUpWarmUp implements AutoCloseable {
     }
     DevicePluginWarmUp.Result first = awaitEarly();
     try {
-      DevicePluginWarmUp.Result now =
-          DevicePluginWarmUp.run(
-              pluginDir, sockets, options, allocation, snapshots, rounds, budget, open);
+      DevicePluginWarmUp.Target target =
+          new DevicePluginWarmUp.Target(pluginDir, options, allocation, snapshots);
+      DevicePluginWarmUp.Result now = DevicePluginWarmUp.run(target, sockets, rounds, budget, open);
       result = Optional.of(first.plus(now));
       int left = rounds - now.rounds();
       if (left > 0 && now.failure().isEmpty() && open.getAsBoolean()) {
         // the registration and the kubelet's first calls come first
         activity.touch();
-        background =
-            Optional.of(
-                new BackgroundWarmUp(pluginDir, options, allocation, snapshots, left, activity)
-                    .start());
+        background = Optional.of(new BackgroundWarmUp(target, left, activity).start());
       }
     } finally {
       rounds = 0;
