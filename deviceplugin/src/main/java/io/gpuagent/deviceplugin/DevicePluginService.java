@@ -415,6 +415,8 @@ public final class DevicePluginService implements AutoCloseable {
     }
     if (restarted) {
       restartUnannounced = true;
+    } else if (activity.quietFor(BackgroundWarmUp.QUIET)) {
+      endpoints.tidyUp();
     }
   }
 

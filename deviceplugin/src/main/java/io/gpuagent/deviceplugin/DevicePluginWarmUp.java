@@ -47,8 +47,13 @@ import org.slf4j.LoggerFactory;
 public final class DevicePluginWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(DevicePluginWarmUp.class);
 
-  /** About what C1 needs to compile a method that runs once per call (Tier3 thresholds ~200). */
-  public static final int ROUNDS = 250;
+  /**
+   * Enough for C1 to compile a method that runs once per round (a connection's set-up, a
+   * registration): the interpreter asks for a compilation only every 128 invocations (HotSpot's
+   * Tier0InvokeNotifyFreqLog 7), so the invocation threshold of 200 takes 256 calls. 250 rounds
+   * left those methods interpreted for the kubelet's first restarts.
+   */
+  public static final int ROUNDS = 320;
 
   /**
    * The first round always completes (it loads and initialises the classes: most of the cold cost),
@@ -60,6 +65,8 @@ public final class DevicePluginWarmUp {
   private static final int ROUNDS_PER_CONNECTION = 25;
 
   private static final String PLUGIN_SOCKET = DevicePluginService.SOCKET_PREFIX + "warm-up.sock";
+  private static final String BOUND_SOCKET =
+      DevicePluginService.SOCKET_PREFIX + "warm-up.bound.sock";
   private static final String KUBELET_SOCKET =
       DevicePluginService.SOCKET_PREFIX + "warm-up-kubelet.sock";
 
@@ -152,16 +159,16 @@ public final class DevicePluginWarmUp {
     ManagedChannel channel = null;
     try {
       Files.deleteIfExists(kubeletSocket);
-      // the endpoint class a kubelet restart makes anew (it removes a file left at its path)
+      // the endpoint class a kubelet restart makes anew: bound aside, then moved into place
       plugin =
-          PluginEndpoint.start(
+          PluginEndpoint.bind(
               sockets,
-              pluginSocket,
+              target.pluginDir().resolve(BOUND_SOCKET),
               target.options(),
               target.allocation(),
               snapshot,
-              new KubeletActivity(),
-              true);
+              new KubeletActivity());
+      plugin.moveTo(pluginSocket);
       kubelet = sockets.serve(kubeletSocket, new AcceptingRegistration());
       List<String> ids = healthyIds(snapshot);
       long firstRoundEnd = Math.max(deadline, System.nanoTime() + FIRST_ROUND_LIMIT.toNanos());

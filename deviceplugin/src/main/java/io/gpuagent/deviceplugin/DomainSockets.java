@@ -80,8 +80,16 @@ final class DomainSockets implements AutoCloseable {
         .build();
   }
 
+  static boolean shortEnough(Path socket) {
+    return bytes(socket) <= MAX_PATH_BYTES;
+  }
+
+  private static int bytes(Path socket) {
+    return socket.toString().getBytes(StandardCharsets.UTF_8).length;
+  }
+
   static void requireShortEnough(Path socket) {
-    int bytes = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+    int bytes = bytes(socket);
     if (bytes > MAX_PATH_BYTES) {
       throw new IllegalArgumentException(
           "socket path "

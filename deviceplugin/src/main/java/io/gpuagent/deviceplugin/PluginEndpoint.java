@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,7 +24,8 @@ final class PluginEndpoint implements AutoCloseable {
   static final String API_VERSION = "v1beta1";
 
   private final String resourceName;
-  private final Path socket;
+  private final Path boundAt;
+  private volatile Path socket;
   private final DevicePluginOptions options;
   private final ListAndWatchStreams streams;
   private final Server server;
@@ -42,6 +44,7 @@ final class PluginEndpoint implements AutoCloseable {
       KubeletActivity activity)
       throws IOException {
     this.resourceName = initial.resource().name();
+    this.boundAt = socket;
     this.socket = socket;
     this.options = options;
     this.snapshot = initial;
@@ -61,28 +64,43 @@ final class PluginEndpoint implements AutoCloseable {
   }
 
   /**
-   * @param replacing a server of the same resource whose socket was lost (a kubelet restart)
+   * A started server on {@code socket}. Netty deletes the path its server bound when the server
+   * closes, even after {@link #moveTo}: bind where nothing else will be ({@link PluginEndpoints}).
+   *
    * @throws IOException when the socket cannot be bound
    */
-  static PluginEndpoint start(
+  static PluginEndpoint bind(
       DomainSockets sockets,
       Path socket,
       DevicePluginOptions options,
       ContainerAllocation allocation,
       ResourceSnapshot initial,
-      KubeletActivity activity,
-      boolean replacing)
+      KubeletActivity activity)
       throws IOException {
-    PluginEndpoint endpoint =
-        new PluginEndpoint(sockets, socket, options, allocation, initial, activity);
-    // Again after every kubelet restart: the restart's own line says so.
-    (replacing ? LOG.atDebug() : LOG.atInfo())
-        .setMessage("plugin-serving")
-        .addKeyValue("resource", endpoint.resourceName)
-        .addKeyValue("socket", socket)
-        .addKeyValue("devices", initial.devices().size())
-        .log();
-    return endpoint;
+    return new PluginEndpoint(sockets, socket, options, allocation, initial, activity);
+  }
+
+  /**
+   * Renames the socket file to {@code target}, replacing what is there: the bound server now
+   * answers whoever dials {@code target}, without a new server and bind. Same file system only.
+   *
+   * @throws IOException when the file cannot be renamed or is no longer ours
+   */
+  void moveTo(Path target) throws IOException {
+    if (socket.equals(target)) {
+      return;
+    }
+    DomainSockets.requireShortEnough(target);
+    if (!socketIntact()) {
+      throw new IOException(socket + " is no longer this server's socket");
+    }
+    Files.move(socket, target, StandardCopyOption.ATOMIC_MOVE);
+    socket = target;
+  }
+
+  /** Whether closing this endpoint deletes {@code path}: Netty deletes the path it bound. */
+  boolean closeDeletes(Path path) {
+    return boundAt.equals(path);
   }
 
   String resourceName() {
@@ -190,6 +208,30 @@ final class PluginEndpoint implements AutoCloseable {
   /** Ends the streams, stops the server and removes the socket file if it is still ours. */
   @Override
   public void close() {
+    stopServing();
+    try {
+      if (socketIntact()) {
+        Files.deleteIfExists(socket);
+      }
+    } catch (IOException e) {
+      LOG.atWarn()
+          .setMessage("socket-not-removed")
+          .addKeyValue("socket", socket)
+          .addKeyValue("error", e.getMessage())
+          .log();
+    }
+  }
+
+  /**
+   * Ends the streams and stops the server of an endpoint whose socket file was deleted, leaving the
+   * path alone: its successor may be there already, possibly on the same inode within the same
+   * timestamp tick, where {@link #socketIntact} could not tell them apart.
+   */
+  void closeLost() {
+    stopServing();
+  }
+
+  private void stopServing() {
     // Refuse new calls, let the streams end cleanly, then cut what is left.
     server.shutdown();
     streams.close();
@@ -207,17 +249,6 @@ final class PluginEndpoint implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
-    }
-    try {
-      if (socketIntact()) {
-        Files.deleteIfExists(socket);
-      }
-    } catch (IOException e) {
-      LOG.atWarn()
-          .setMessage("socket-not-removed")
-          .addKeyValue("socket", socket)
-          .addKeyValue("error", e.getMessage())
-          .log();
     }
     LOG.atDebug()
         .setMessage("plugin-stopped")

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +68,15 @@ public final class FakeKubelet implements AutoCloseable {
   }
 
   /**
-   * What a kubelet start does: every file but the checkpoint is deleted, then kubelet.sock made.
+   * What a kubelet start does (its CleanupPluginDirectory): every file but the checkpoint is
+   * deleted, directories are left alone, then kubelet.sock made.
    */
   public synchronized void restart() {
     stop();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        if (!file.getFileName().toString().equals(CHECKPOINT)) {
+        if (!file.getFileName().toString().equals(CHECKPOINT)
+            && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
           Files.delete(file);
         }
       }

@@ -63,7 +63,15 @@ class AgentWarmUpTest {
     try (Stream<Path> files = Files.list(fixture.dir)) {
       assertThat(files.map(file -> file.getFileName().toString()))
           .containsExactlyInAnyOrder(
-              "kubelet.sock", "gpu-agent-nvidia.com-gpu.sock", "gpu-agent.lock");
+              "kubelet.sock",
+              "gpu-agent-nvidia.com-gpu.sock",
+              "gpu-agent.lock",
+              ".gpu-agent-standby");
+    }
+    // where servers bind: at most the resource's standby server
+    try (Stream<Path> files = Files.list(fixture.dir.resolve(".gpu-agent-standby"))) {
+      assertThat(files.map(file -> file.getFileName().toString()))
+          .allMatch(name -> name.matches("gpu-agent-nvidia\\.com-gpu\\.[0-9a-z]+\\.sock"));
     }
     // No device is shown as held, and the real endpoint has only the kubelet's stream.
     JsonObject devices = fixture.devices();
