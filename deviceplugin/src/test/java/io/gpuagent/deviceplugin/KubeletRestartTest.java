@@ -25,13 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KubeletRestartTest {
-  private static final List<String> A100_MIXED =
-      List.of(
-          "nvidia.com/gpu",
-          "nvidia.com/mig-1g.10gb",
-          "nvidia.com/mig-2g.20gb",
-          "nvidia.com/mig-3g.40gb",
-          "nvidia.com/mig-4g.40gb");
+  private static final List<String> A100_MIXED = PluginFixture.A100_MIXED;
 
   private PluginFixture fixture;
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -16,6 +17,15 @@ import java.util.stream.Stream;
  * service on a simulated node; closes all three.
  */
 final class PluginFixture implements AutoCloseable {
+  /** The resources of the {@code a100-mig} profile with MIG strategy {@code mixed}. */
+  static final List<String> A100_MIXED =
+      List.of(
+          "nvidia.com/gpu",
+          "nvidia.com/mig-1g.10gb",
+          "nvidia.com/mig-2g.20gb",
+          "nvidia.com/mig-3g.40gb",
+          "nvidia.com/mig-4g.40gb");
+
   final Path dir;
   final FakeKubelet kubelet;
   final SimulatedInventories node;
