@@ -31,7 +31,8 @@ class DockerfileTest {
     assertThat(copies())
         .containsExactly(
             List.of("bin/gpu-agent", "/opt/gpu-agent/bin/gpu-agent"),
-            List.of("agent/target/gpu-agent.jar", "/opt/gpu-agent/lib/gpu-agent.jar"));
+            List.of("agent/target/gpu-agent.jar", "/opt/gpu-agent/lib/gpu-agent.jar"),
+            List.of("agent/target/native", "/opt/gpu-agent/lib/native"));
     assertThat(dockerfile)
         .as("the archive is made in the image, by its Java, for the jar where it lies")
         .contains("-XX:ArchiveClassesAtExit=/opt/gpu-agent/lib/gpu-agent.jsa")

@@ -126,6 +126,56 @@ class LauncherIT {
   }
 
   @Test
+  void nativeLibrariesLoadFromBesideTheJarNotFromTheTemporaryDirectory() throws Exception {
+    Path natives = JAR.resolveSibling("native");
+    assertThat(natives).as("made by mvn package (agent/pom.xml, native-libraries)").isDirectory();
+    Path fake =
+        Path.of(
+            System.getProperty("fake.nvml.library", "../nvml/target/fake-nvml/libnvidia-ml.so.1"));
+    assertThat(fake).as("the native fake, built by the nvml module's tests").isRegularFile();
+    // JNA loads its dispatch library for NVML, Netty its epoll transport for the device plugin
+    Process process =
+        launcher(
+                LAUNCHER,
+                Map.of(
+                    "GPU_AGENT_NVML_LIBRARY", fake.toAbsolutePath().normalize().toString(),
+                    "GPU_AGENT_DEVICE_PLUGIN_DIR", dir.toString(),
+                    "GPU_AGENT_POD_RESOURCES_ENABLED", "false"),
+                "run",
+                "--port",
+                "0")
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader log =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      List<String> seen = new ArrayList<>();
+      for (String line = log.readLine();
+          line != null && !line.contains(" agent-ready ");
+          line = log.readLine()) {
+        seen.add(line);
+      }
+      assertThat(seen).as("the device plugin served").anyMatch(l -> l.contains(" plugin-serving "));
+      List<String> mapped =
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps")).stream()
+              .filter(line -> line.endsWith(".so"))
+              .map(line -> line.substring(line.indexOf('/')))
+              .distinct()
+              .toList();
+      String dirName = natives.toRealPath().toString();
+      assertThat(mapped)
+          .contains(
+              dirName + "/libjnidispatch.so",
+              dirName + "/libnetty_transport_native_epoll_x86_64.so")
+          .noneMatch(path -> path.contains("jnidispatch") && !path.startsWith(dirName))
+          .noneMatch(path -> path.contains("netty") && !path.startsWith(dirName));
+    } finally {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void runIsTheJvmItselfAndStopsCleanlyOnSigterm() throws Exception {
     Process process =
         launcher(

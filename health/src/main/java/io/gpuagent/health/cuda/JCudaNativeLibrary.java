@@ -1,5 +1,6 @@
 package io.gpuagent.health.cuda;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,11 +15,19 @@ import jcuda.LibUtils;
  * there unless a file of that name exists, and loads whatever it finds. Probes of several GPUs
  * start together in a fresh container, so one could load the file while another is still writing
  * it; writing it here first, to a scratch file renamed into place, means JCuda only ever finds a
- * complete file.
+ * complete file. JCuda tries {@code java.library.path} before: where the launcher put the library
+ * there, nothing is written.
  */
 final class JCudaNativeLibrary {
 
   private JCudaNativeLibrary() {}
+
+  private static boolean onLibraryPath(String fileName) {
+    String path = System.getProperty("java.library.path", "");
+    return Arrays.stream(path.split(File.pathSeparator))
+        .filter(dir -> !dir.isEmpty())
+        .anyMatch(dir -> Files.isRegularFile(Path.of(dir, fileName)));
+  }
 
   /** The file name JCuda looks for, e.g. {@code libJCudaDriver-12.6.0-linux-x86_64.so}. */
   static String fileName() {
@@ -32,6 +41,9 @@ final class JCudaNativeLibrary {
    */
   static void extract() throws IOException {
     String fileName = fileName();
+    if (onLibraryPath(fileName)) {
+      return; // JCuda loads it from there first (bin/gpu-agent's native/ directory)
+    }
     byte[] library;
     try (InputStream in = LibUtils.class.getResourceAsStream("/lib/" + fileName)) {
       if (in == null) {
