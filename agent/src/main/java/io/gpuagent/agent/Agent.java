@@ -137,6 +137,7 @@ public final class Agent implements AutoCloseable {
           .addKeyValue("node", config.nodeName())
           .addKeyValue("port", agent.port())
           .log();
+      HeapAfterStartUp.applyLater(HeapAfterStartUp.DELAY);
       if (config.warmUp().enabled()) {
         agent.warmUpHttpLater();
       } else {

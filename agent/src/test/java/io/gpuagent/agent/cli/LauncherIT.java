@@ -194,13 +194,16 @@ class LauncherIT {
         new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       List<String> seen = new ArrayList<>();
-      // the HTTP warm-up comes a moment after the agent is ready, then its one line
+      // the HTTP warm-up comes a moment after the agent is ready, then its one line, then the
+      // heap the launcher asked for after the start-up
       for (String line = log.readLine();
-          line != null && !line.contains(" warm-up ");
+          line != null && !line.contains(" heap-tightened ");
           line = log.readLine()) {
         seen.add(line);
       }
       assertThat(seen).anyMatch(line -> line.contains(" agent-ready "));
+      assertThat(seen).anyMatch(line -> line.contains(" warm-up "));
+      assertThat(process.toHandle().isAlive()).as("heap-tightened logged").isTrue();
       // exec: the launcher's process became the JVM, so the kubelet's SIGTERM reaches the agent.
       assertThat(process.toHandle().info().command())
           .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
