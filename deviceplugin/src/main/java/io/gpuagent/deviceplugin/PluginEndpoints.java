@@ -43,6 +43,7 @@ final class PluginEndpoints {
   private final Map<String, PluginEndpoint> standbys = new LinkedHashMap<>();
   private final List<PluginEndpoint> retired = new ArrayList<>();
   private long bindings;
+  private boolean standbyDirUnusable;
 
   PluginEndpoints(
       Path pluginDir,
@@ -197,13 +198,12 @@ final class PluginEndpoints {
   }
 
   private PluginEndpoint bind(Path socket, ResourceSnapshot snapshot) throws IOException {
-    Files.createDirectories(socket.getParent());
     return PluginEndpoint.bind(sockets, socket, options, allocation, snapshot, activity);
   }
 
   /**
    * A path in the standby directory no server of this agent has bound; empty when it would be too
-   * long for a Unix socket.
+   * long for a Unix socket or the directory cannot be made (said once).
    */
   private Optional<Path> bindingPath(String name) {
     String served = socketPath(name).getFileName().toString();
@@ -212,8 +212,27 @@ final class PluginEndpoints {
             + "."
             + Long.toString(++bindings, 36)
             + ".sock";
-    Path path = pluginDir.resolve(STANDBY_DIR).resolve(unique);
-    return DomainSockets.shortEnough(path) ? Optional.of(path) : Optional.empty();
+    Path dir = pluginDir.resolve(STANDBY_DIR);
+    Path path = dir.resolve(unique);
+    if (!DomainSockets.shortEnough(path)) {
+      return Optional.empty();
+    }
+    try {
+      Files.createDirectories(dir);
+      standbyDirUnusable = false;
+      return Optional.of(path);
+    } catch (IOException e) {
+      if (!standbyDirUnusable) {
+        standbyDirUnusable = true;
+        LOG.atWarn()
+            .setMessage("standby-dir-unusable")
+            .addKeyValue("dir", dir)
+            .addKeyValue("error", e.toString())
+            .addKeyValue("effect", "servers bind where the kubelet dials; no standby servers")
+            .log();
+      }
+      return Optional.empty();
+    }
   }
 
   private void closeStandby(String name) {

@@ -2,8 +2,10 @@ package io.gpuagent.deviceplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.gpuagent.nvml.inventory.SimulatedInventories;
 import io.gpuagent.testing.Await;
+import io.gpuagent.testing.LogCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,6 +90,30 @@ class StandbyServerTest {
 
     assertThat(stale).doesNotExist();
     fixture.kubelet.awaitRegistration("nvidia.com/gpu");
+  }
+
+  @Test
+  void aFileWhereTheStandbyDirectoryGoesIsOneWarningAndServersBindInPlace() throws IOException {
+    fixture = new PluginFixture("h100x8");
+    Files.createFile(fixture.dir.resolve(PluginEndpoints.STANDBY_DIR));
+
+    try (LogCapture log = new LogCapture(PluginEndpoints.class)) {
+      fixture.start(MigStrategy.NONE);
+      fixture.kubelet.awaitRegistration("nvidia.com/gpu");
+      for (int restart = 1; restart <= 2; restart++) {
+        fixture.kubelet.restart();
+        fixture.kubelet.awaitRegistration("nvidia.com/gpu");
+        assertThat(fixture.kubelet.plugin("nvidia.com/gpu").awaitFirstList().getDevicesCount())
+            .isEqualTo(8);
+      }
+      assertThat(log.messages(Level.WARN))
+          .singleElement()
+          .asString()
+          .startsWith("standby-dir-unusable");
+    }
+    // the first kubelet restart deleted the file, as it deletes every file there: the directory
+    // and the standby servers come after it
+    awaitStandbys(fixture.dir, 1);
   }
 
   @Test
