@@ -69,7 +69,8 @@ public final class FakeKubelet implements AutoCloseable {
 
   /**
    * What a kubelet start does (its CleanupPluginDirectory): every file but the checkpoint is
-   * deleted, directories are left alone, then kubelet.sock made.
+   * deleted, directories are left alone, then kubelet.sock made. A file gone by the time it is
+   * deleted (a warm-up round's socket) is skipped, as the kubelet skips it.
    */
   public synchronized void restart() {
     stop();
@@ -77,7 +78,7 @@ public final class FakeKubelet implements AutoCloseable {
       for (Path file : files) {
         if (!file.getFileName().toString().equals(CHECKPOINT)
             && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-          Files.delete(file);
+          Files.deleteIfExists(file);
         }
       }
     } catch (IOException e) {
