@@ -98,10 +98,8 @@ final class PluginEndpoints {
       if (endpoint == null) {
         Path path = socketPath(name);
         if (lost != null && lost.closeDeletes(path)) {
-          lost.closeLost();
-          lost = null;
-        }
-        if (lost != null) {
+          lost.closeLost(); // before a new socket is at the path its close deletes
+        } else if (lost != null) {
           // Stopping a server takes the loop thread the kubelet's calls need: once it is quiet.
           retired.add(lost);
         }
