@@ -53,6 +53,23 @@ class LauncherIT {
     return new Result(process.exitValue(), out.get(), err.get());
   }
 
+  private static BufferedReader output(Process process) {
+    return new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** The lines up to the first that contains {@code marker}; fails if the output ends first. */
+  private static List<String> linesUntil(BufferedReader log, String marker) throws IOException {
+    List<String> seen = new ArrayList<>();
+    for (String line = log.readLine(); line != null; line = log.readLine()) {
+      seen.add(line);
+      if (line.contains(marker)) {
+        return seen;
+      }
+    }
+    throw new AssertionError("output ended before '" + marker + "':\n" + String.join("\n", seen));
+  }
+
   private static String read(InputStream stream) {
     try {
       return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
@@ -146,15 +163,8 @@ class LauncherIT {
                 "0")
             .redirectErrorStream(true)
             .start();
-    try (BufferedReader log =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      List<String> seen = new ArrayList<>();
-      for (String line = log.readLine();
-          line != null && !line.contains(" agent-ready ");
-          line = log.readLine()) {
-        seen.add(line);
-      }
+    try (BufferedReader log = output(process)) {
+      List<String> seen = linesUntil(log, " agent-ready ");
       assertThat(seen).as("the device plugin served").anyMatch(l -> l.contains(" plugin-serving "));
       List<String> mapped =
           Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps")).stream()
@@ -190,20 +200,12 @@ class LauncherIT {
                 "0")
             .redirectErrorStream(true)
             .start();
-    try (BufferedReader log =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      List<String> seen = new ArrayList<>();
+    try (BufferedReader log = output(process)) {
       // the HTTP warm-up comes a moment after the agent is ready, then its one line, then the
       // heap the launcher asked for after the start-up
-      for (String line = log.readLine();
-          line != null && !line.contains(" heap-tightened ");
-          line = log.readLine()) {
-        seen.add(line);
-      }
+      List<String> seen = linesUntil(log, " heap-tightened ");
       assertThat(seen).anyMatch(line -> line.contains(" agent-ready "));
       assertThat(seen).anyMatch(line -> line.contains(" warm-up "));
-      assertThat(process.toHandle().isAlive()).as("heap-tightened logged").isTrue();
       // exec: the launcher's process became the JVM, so the kubelet's SIGTERM reaches the agent.
       assertThat(process.toHandle().info().command())
           .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
