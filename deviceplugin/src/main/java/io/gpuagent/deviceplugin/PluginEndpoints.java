@@ -129,8 +129,7 @@ final class PluginEndpoints {
    * that resource to a fresh server on the next restart).
    */
   void tidyUp() {
-    retired.forEach(PluginEndpoint::closeLost);
-    retired.clear();
+    stopRetired();
     for (PluginEndpoint endpoint : byResource.values()) {
       String name = endpoint.resourceName();
       if (standbys.containsKey(name)) {
@@ -233,6 +232,12 @@ final class PluginEndpoints {
     }
   }
 
+  /** Stops the servers whose sockets a kubelet restart deleted (their paths are left alone). */
+  private void stopRetired() {
+    retired.forEach(PluginEndpoint::closeLost);
+    retired.clear();
+  }
+
   private void closeStandby(String name) {
     PluginEndpoint standby = standbys.remove(name);
     if (standby != null) {
@@ -263,8 +268,7 @@ final class PluginEndpoints {
   }
 
   void closeAll() {
-    retired.forEach(PluginEndpoint::closeLost);
-    retired.clear();
+    stopRetired();
     byResource.values().forEach(PluginEndpoints::stop);
     byResource.clear();
     List.copyOf(standbys.keySet()).forEach(this::closeStandby);
