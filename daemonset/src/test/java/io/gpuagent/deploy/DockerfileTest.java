@@ -35,8 +35,7 @@ class DockerfileTest {
             List.of("agent/target/native", "/opt/gpu-agent/lib/native"));
     assertThat(dockerfile)
         .as("the archive is made in the image, by its Java, for the jar where it lies")
-        .contains("-XX:ArchiveClassesAtExit=/opt/gpu-agent/lib/gpu-agent.jsa")
-        .contains("/opt/gpu-agent/bin/gpu-agent cds-training");
+        .contains("RUN /opt/gpu-agent/bin/gpu-agent cds-archive");
   }
 
   @Test

@@ -139,7 +139,11 @@ class LauncherIT {
             "--version");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(result.out()).contains("io.gpuagent.agent.Main source: shared objects file (top)");
+    // One static archive (bin/gpu-agent cds-archive): the agent's classes and the JDK's.
+    assertThat(result.out())
+        .contains("io.gpuagent.agent.Main source: shared objects file")
+        .contains("java.lang.Object source: shared objects file")
+        .doesNotContain("shared objects file (top)");
   }
 
   @Test
