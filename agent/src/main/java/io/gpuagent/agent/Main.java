@@ -14,12 +14,17 @@ public final class Main {
 
   /**
    * Library features the agent has no use for, off unless set on the command line: Netty's JFR
-   * events (asking whether JFR is available loads ~80 of its classes) and Vert.x's own DNS client
-   * (~90 classes and a UDP channel; a server binds {@code http.host} through the JDK's resolver
-   * instead). Set before either library is first used.
+   * events (asking whether JFR is available loads ~80 of its classes), Vert.x's own DNS client (~90
+   * classes and a UDP channel; a server binds {@code http.host} through the JDK's resolver instead)
+   * and the Prometheus client's exemplars (they link a sample to a trace span, and the agent runs
+   * no tracer; the JVM metrics' counters would start a scheduler thread for them and look for a
+   * span on every increment). Set before any of these libraries is first used.
    */
   static final Map<String, String> LIBRARY_DEFAULTS =
-      Map.of("io.netty.jfr.enabled", "false", "vertx.disableDnsResolver", "true");
+      Map.of(
+          "io.netty.jfr.enabled", "false",
+          "vertx.disableDnsResolver", "true",
+          "io.prometheus.metrics.exemplarsEnabled", "false");
 
   public static void main(String[] args) {
     LIBRARY_DEFAULTS.forEach(

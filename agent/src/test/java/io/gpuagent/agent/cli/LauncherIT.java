@@ -6,6 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +75,33 @@ class LauncherIT {
       }
     }
     throw new AssertionError("output ended before '" + marker + "':\n" + String.join("\n", seen));
+  }
+
+  /** The port of the agent-ready line among {@code seen}. */
+  private static int portOf(List<String> seen) {
+    String ready = seen.stream().filter(l -> l.contains(" agent-ready ")).findFirst().orElseThrow();
+    Matcher port = Pattern.compile(" port=\"(\\d+)\"").matcher(ready);
+    assertThat(port.find()).as(ready).isTrue();
+    return Integer.parseInt(port.group(1));
+  }
+
+  private static String get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** The names of a process's threads as the kernel has them (15 characters at most). */
+  private static List<String> threadNames(long pid) throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      List<String> names = new ArrayList<>();
+      for (Path task : tasks.toList()) {
+        names.add(Files.readString(task.resolve("comm")).strip());
+      }
+      return names;
+    }
   }
 
   private static String read(InputStream stream) {
@@ -210,6 +244,12 @@ class LauncherIT {
       List<String> seen = linesUntil(log, " heap-tightened ");
       assertThat(seen).anyMatch(line -> line.contains(" agent-ready "));
       assertThat(seen).anyMatch(line -> line.contains(" warm-up "));
+      // The JVM's allocation counters have counted (collections came), without the scheduler
+      // thread the Prometheus client starts for exemplars: Main turns them off.
+      assertThat(get(portOf(seen), "/metrics")).contains("jvm_memory_pool_allocated_bytes_total{");
+      assertThat(threadNames(process.pid()))
+          .contains("VM Thread")
+          .noneMatch(name -> name.startsWith("prometheus-met"));
       // exec: the launcher's process became the JVM, so the kubelet's SIGTERM reaches the agent.
       assertThat(process.toHandle().info().command())
           .hasValueSatisfying(c -> assertThat(c).endsWith("java"));
