@@ -181,6 +181,53 @@ class LauncherIT {
   }
 
   @Test
+  void cdsArchiveMakesOneStaticArchiveBesideTheJarThatTheLauncherThenUses() throws Exception {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Path jar = Files.copy(JAR, lib.resolve("gpu-agent.jar"));
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Map<String, String> env = Map.of("GPU_AGENT_JAR", jar.toString(), "TMPDIR", tmp.toString());
+
+    Result made = run(LAUNCHER, env, "cds-archive");
+
+    assertThat(made.exitCode()).as(made.err()).isZero();
+    Path archive = lib.resolve("gpu-agent.jsa");
+    assertThat(made.out()).contains("cds-archive: " + archive + " (");
+    assertThat(archive).isRegularFile();
+    assertThat(tmp).as("the class list is gone").isEmptyDirectory();
+    Result used =
+        run(
+            LAUNCHER,
+            Map.of(
+                "GPU_AGENT_JAR",
+                jar.toString(),
+                "GPU_AGENT_JAVA_OPTS",
+                "-Xshare:on -Xlog:class+load=info"),
+            "--version");
+    assertThat(used.exitCode()).as(used.err()).isZero();
+    assertThat(used.out())
+        .contains("io.gpuagent.agent.Main source: shared objects file")
+        .contains("java.lang.Object source: shared objects file");
+  }
+
+  @Test
+  void cdsArchiveThatCannotBeMadeLeavesNothingAndSaysSo() throws Exception {
+    Path jar = Files.copy(JAR, dir.resolve("gpu-agent.jar"));
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+    Result failed =
+        run(
+            LAUNCHER,
+            Map.of("GPU_AGENT_JAR", jar.toString(), "TMPDIR", tmp.toString(), "JAVA", "false"),
+            "cds-archive");
+
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err())
+        .isEqualTo("cds-archive: no archive made (see above); bin/gpu-agent starts without one\n");
+    assertThat(dir.resolve("gpu-agent.jsa")).doesNotExist();
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @Test
   void nativeLibrariesLoadFromBesideTheJarNotFromTheTemporaryDirectory() throws Exception {
     Path natives = JAR.resolveSibling("native");
     assertThat(natives).as("made by mvn package (agent/pom.xml, native-libraries)").isDirectory();
