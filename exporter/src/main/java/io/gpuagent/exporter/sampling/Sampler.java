@@ -18,20 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sampling round over every GPU of the inventory, in parallel, each with a deadline. A GPU that
- * does not answer within the device timeout is left out of this round and is not asked again while
- * its call is still stuck, so a hung device holds one worker thread, never the round or the others.
- * Workers are named threads of a small pool that grows with the GPUs that are busy at once.
+ * One sampling round over every GPU of the inventory, within one deadline. GPUs are asked one after
+ * the other, each given a moment ({@link #HAND_ON}) to answer before the next is asked on another
+ * worker, so GPUs that answer promptly share one thread and a slow one runs beside the others
+ * instead of before them. A GPU that does not answer within the device timeout is left out of this
+ * round and is not asked again while its call is still stuck: a hung device holds one worker
+ * thread, never the round or the others.
  */
 public final class Sampler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
@@ -39,11 +38,19 @@ public final class Sampler implements AutoCloseable {
   /** Far above any node's GPU count: a bound, not a size. */
   private static final int MAX_WORKERS = 64;
 
+  /**
+   * How long a round waits for one GPU before asking the next on another worker: far above the few
+   * milliseconds a GPU's sample takes, far below the device timeout.
+   */
+  static final Duration HAND_ON = Duration.ofMillis(50);
+
   private final Duration deviceTimeout;
+  private final Duration handOn;
   private final Clock clock;
   private final GpuSampler gpuSampler;
   private final NvmlErrors errors = new NvmlErrors();
-  private final ThreadPoolExecutor workers;
+  private final DeviceWorkers workers =
+      new DeviceWorkers("gpu-agent-exporter-device-", MAX_WORKERS, Duration.ofSeconds(60));
   private final ReentrantLock oneRoundAtATime = new ReentrantLock();
   private final Map<String, Future<GpuSample>> inFlight = new ConcurrentHashMap<>();
 
@@ -51,23 +58,15 @@ public final class Sampler implements AutoCloseable {
   private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
 
   public Sampler(Nvml nvml, Set<DcgmField> fields, Duration deviceTimeout, Clock clock) {
+    this(nvml, fields, deviceTimeout, HAND_ON, clock);
+  }
+
+  /** With another hand-on than {@link #HAND_ON} (tests on a loaded machine). */
+  Sampler(Nvml nvml, Set<DcgmField> fields, Duration deviceTimeout, Duration handOn, Clock clock) {
     this.deviceTimeout = deviceTimeout;
+    this.handOn = handOn;
     this.clock = clock;
     this.gpuSampler = new GpuSampler(nvml, fields, errors, clock);
-    AtomicInteger threadNumber = new AtomicInteger();
-    this.workers =
-        new ThreadPoolExecutor(
-            0,
-            MAX_WORKERS,
-            60,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread =
-                  new Thread(task, "gpu-agent-exporter-device-" + threadNumber.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
   }
 
   /** NVML failures seen while sampling, by function and return code. */
@@ -100,6 +99,7 @@ public final class Sampler implements AutoCloseable {
         Future<GpuSample> future = workers.submit(() -> gpuSampler.sample(gpu));
         inFlight.put(gpu.uuid(), future);
         started.put(gpu.uuid(), future);
+        awaitBriefly(future, deadline);
       } catch (RejectedExecutionException e) {
         timedOut.add(gpu.uuid());
       }
@@ -123,6 +123,26 @@ public final class Sampler implements AutoCloseable {
     Instant finishedAt = clock.instant();
     return new NodeSample(
         current, answered, timedOut, finishedAt, Duration.between(startedAt, finishedAt));
+  }
+
+  /** Waits up to the hand-on (and not past the deadline); the outcome is collected later. */
+  private void awaitBriefly(Future<GpuSample> future, long deadline) {
+    long wait = Math.min(handOn.toNanos(), deadline - System.nanoTime());
+    if (wait <= 0) {
+      return;
+    }
+    try {
+      future.get(wait, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // still running, or failed: collect() reports either
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Worker threads alive now (tests). */
+  int workerThreads() {
+    return workers.size();
   }
 
   private Optional<GpuSample> collect(String uuid, Future<GpuSample> future, long deadline) {
@@ -168,13 +188,10 @@ public final class Sampler implements AutoCloseable {
   /** Stops the workers; a call stuck inside NVML is abandoned, not waited for. */
   @Override
   public void close() {
-    workers.shutdownNow();
     try {
-      if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
-        LOG.atWarn()
-            .setMessage("sampler-workers-still-busy")
-            .addKeyValue("active", workers.getActiveCount())
-            .log();
+      int busy = workers.close(Duration.ofSeconds(1));
+      if (busy > 0) {
+        LOG.atWarn().setMessage("sampler-workers-still-busy").addKeyValue("active", busy).log();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
