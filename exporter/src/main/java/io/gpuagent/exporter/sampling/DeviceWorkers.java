@@ -44,11 +44,10 @@ final class DeviceWorkers {
   <T> CompletableFuture<T> submit(Callable<T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
     synchronized (this) {
-      Worker worker;
       if (closed) {
         throw new RejectedExecutionException("the sampler is closed");
       }
-      worker = idle.pollFirst();
+      Worker worker = idle.pollFirst();
       if (worker == null) {
         if (all.size() >= maxWorkers) {
           throw new RejectedExecutionException(maxWorkers + " workers busy");
