@@ -17,11 +17,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +178,44 @@ class AgentJarIT {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.errLines()).containsExactly(line);
     assertThat(result.out()).as("nothing started, nothing printed").isEmpty();
+  }
+
+  @Test
+  void jarHoldsTheKubernetesModelsTheClientNeedsAndNoOthers() throws IOException {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      Set<String> groups =
+          jar.stream()
+              .map(JarEntry::getName)
+              .filter(name -> name.startsWith("io/fabric8/kubernetes/api/model/"))
+              .map(name -> name.substring("io/fabric8/kubernetes/api/model/".length()))
+              .filter(rest -> rest.contains("/"))
+              .map(rest -> rest.substring(0, rest.indexOf('/')))
+              .collect(Collectors.toSet());
+      // mig/pom.xml: the node-label mode's Node, and what the client registers handlers for
+      assertThat(groups)
+          .contains("apps", "batch", "certificates", "extensions")
+          .doesNotContain(
+              "admissionregistration",
+              "apiextensions",
+              "autoscaling",
+              "coordination",
+              "discovery",
+              "events",
+              "flowcontrol",
+              "gatewayapi",
+              "metrics",
+              "networking",
+              "node",
+              "policy",
+              "rbac",
+              "resource",
+              "scheduling",
+              "storage");
+      assertThat(jar.getEntry("io/fabric8/kubernetes/api/model/Node.class")).isNotNull();
+      assertThat(jar.getEntry("org/checkerframework/checker/nullness/qual/Nullable.class"))
+          .as("annotation-only jars are left out")
+          .isNull();
+    }
   }
 
   @Test
