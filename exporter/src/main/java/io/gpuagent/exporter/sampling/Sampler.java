@@ -40,7 +40,8 @@ public final class Sampler implements AutoCloseable {
 
   /**
    * How long a round waits for one GPU before asking the next on another worker: far above the few
-   * milliseconds a GPU's sample takes, far below the device timeout.
+   * milliseconds a GPU's sample takes, far below the device timeout (and never more than a tenth of
+   * it).
    */
   static final Duration HAND_ON = Duration.ofMillis(50);
 
@@ -64,7 +65,9 @@ public final class Sampler implements AutoCloseable {
   /** With another hand-on than {@link #HAND_ON} (tests on a loaded machine). */
   Sampler(Nvml nvml, Set<DcgmField> fields, Duration deviceTimeout, Duration handOn, Clock clock) {
     this.deviceTimeout = deviceTimeout;
-    this.handOn = handOn;
+    // a short interval's deadline leaves room for every GPU even if each one is slow
+    this.handOn =
+        handOn.compareTo(deviceTimeout.dividedBy(10)) < 0 ? handOn : deviceTimeout.dividedBy(10);
     this.clock = clock;
     this.gpuSampler = new GpuSampler(nvml, fields, errors, clock);
   }

@@ -22,7 +22,7 @@ class SamplerTest {
       new Sampler(
           inventories.node,
           CounterSet.builtIn().fields(),
-          Duration.ofMillis(300),
+          Duration.ofSeconds(1),
           Clock.systemUTC());
 
   @AfterEach
