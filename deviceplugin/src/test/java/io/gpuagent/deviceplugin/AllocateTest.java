@@ -27,25 +27,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AllocateTest {
   private static final Instant SINCE = Instant.parse("2026-02-03T04:05:06Z");
+
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
   private PluginFixture fixture;
   private DevicePluginService service;
   private List<String> gpus;
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
-
   private PluginClient start(String profile, DevicePluginConfig config, String resource) {
-    fixture = new PluginFixture(profile);
+    fixture = fixtures.open(profile);
     service = fixture.start(config);
     gpus = fixture.node.current().gpus().stream().map(Gpu::uuid).toList();
     return fixture.kubelet.plugin(resource);
@@ -122,7 +117,7 @@ class AllocateTest {
 
   @Test
   void everyStrategyAtOnceWithDriverCapabilitiesAndDeviceSpecs() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     int minor = fixture.node.current().gpus().get(4).minorNumber();
     Path root =
         driverRoot(
@@ -163,7 +158,7 @@ class AllocateTest {
 
   @Test
   void deviceSpecsLeaveOutNodesTheHostHasNotCreated() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     int minor = fixture.node.current().gpus().get(0).minorNumber();
     // No UVM nodes yet: the driver creates them when CUDA first uses the UVM module.
     Path root = driverRoot(fixture.dir, "/dev/nvidiactl", "/dev/nvidia" + minor);
@@ -191,7 +186,7 @@ class AllocateTest {
 
   @Test
   void aMigDeviceGetsItsGpuNodeAndItsCapabilityNodesFromTheDriverTable() throws IOException {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     Gpu gpu0 = fixture.node.current().gpus().get(0);
     MigDevice large =
         gpu0.migDevices().stream()
@@ -323,7 +318,7 @@ class AllocateTest {
 
   @Test
   void preferredAllocationThroughTheTopologyAllocatorAsTheAgentWiresIt() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     fixture.start(
         DevicePluginConfig.defaults().withMigStrategy(MigStrategy.MIXED),
         inventory -> TopologyAllocator.build(fixture.node.node, inventory));

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The warm-up's rounds its budget did not cover go on after the registration, on throwaway sockets
@@ -21,18 +21,13 @@ import org.junit.jupiter.api.Test;
 class BackgroundWarmUpTest {
   private static final String GPU = "nvidia.com/gpu";
 
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
+  private PluginFixture fixture;
 
   @Test
   void roundsTheBudgetLeftRunAfterTheRegistrationAndLeaveNoTrace() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service;
     List<String> background;
     try (LogCapture log = new LogCapture(BackgroundWarmUp.class)) {
@@ -59,7 +54,7 @@ class BackgroundWarmUpTest {
 
   @Test
   void aKubeletRestartMidRoundIsNotTheWarmUpsFailure() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     List<String> background;
     try (LogCapture log = new LogCapture(BackgroundWarmUp.class)) {
       serviceWarmingUp(80, Duration.ofMillis(10));
@@ -84,7 +79,7 @@ class BackgroundWarmUpTest {
 
   @Test
   void closingTheServiceStopsTheBackgroundWarmUp() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service = serviceWarmingUp(100_000, Duration.ofMillis(10));
     fixture.kubelet.awaitRegistration(GPU);
     // past the quiet period: background rounds are running

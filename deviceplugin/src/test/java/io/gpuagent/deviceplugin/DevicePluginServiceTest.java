@@ -20,24 +20,19 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DevicePluginServiceTest {
   private static final Instant SINCE = Instant.parse("2026-02-03T04:05:06Z");
 
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
+  private PluginFixture fixture;
 
   @Test
   void registersNvidiaGpuWithEveryH100AndItsNumaNode() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service = fixture.start(MigStrategy.NONE);
     Inventory inventory = fixture.node.current();
 
@@ -71,7 +66,7 @@ class DevicePluginServiceTest {
 
   @Test
   void registersPreStartRequiredAsConfigured() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     fixture.start(DevicePluginConfig.defaults().withPreStartRequired(true));
 
     RegisterRequest request = fixture.kubelet.awaitRegistration("nvidia.com/gpu").request();
@@ -82,7 +77,7 @@ class DevicePluginServiceTest {
 
   @Test
   void mixedRegistersWholeGpusAndOneResourcePerMigProfileWithMigUuids() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     fixture.start(MigStrategy.MIXED);
     List<Gpu> gpus = fixture.node.current().gpus();
 
@@ -107,7 +102,7 @@ class DevicePluginServiceTest {
 
   @Test
   void singleOnANodeWithMixedProfilesAdvertisesNothingAndSaysWhy() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.SINGLE);
 
     assertThat(service.problems()).singleElement().asString().contains("mig strategy single");
@@ -119,7 +114,7 @@ class DevicePluginServiceTest {
 
   @Test
   void aHealthChangeReachesEveryListAndWatchStream() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service = fixture.start(MigStrategy.NONE);
     PluginClient plugin = fixture.kubelet.plugin("nvidia.com/gpu");
     plugin.awaitFirstList();
@@ -146,7 +141,7 @@ class DevicePluginServiceTest {
 
   @Test
   void eachDeviceTakesTheVerdictForItsOwnId() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     Gpu gpu0 = fixture.node.current().gpus().get(0);
     Gpu gpu1 = fixture.node.current().gpus().get(1);
@@ -190,7 +185,7 @@ class DevicePluginServiceTest {
 
   @Test
   void aVerdictForADeviceNotAdvertisedChangesNothing() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service = fixture.start(MigStrategy.NONE);
 
     service.onHealth(
@@ -201,7 +196,7 @@ class DevicePluginServiceTest {
 
   @Test
   void startRemovesStaleSocketsOfAnEarlierRunOnly() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     Files.createFile(fixture.dir.resolve("gpu-agent-nvidia.com-mig-1g.10gb.sock"));
     Files.createFile(fixture.dir.resolve("other-vendor.sock"));
 
@@ -214,7 +209,7 @@ class DevicePluginServiceTest {
 
   @Test
   void closeEndsStreamsAndRemovesOurSockets() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     PluginClient plugin = fixture.kubelet.plugin("nvidia.com/mig-3g.40gb");
     plugin.awaitFirstList();

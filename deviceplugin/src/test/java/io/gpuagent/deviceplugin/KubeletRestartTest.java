@@ -21,24 +21,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KubeletRestartTest {
   private static final List<String> A100_MIXED = PluginFixture.A100_MIXED;
 
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
+  private PluginFixture fixture;
 
   @Test
   void reRegistersEveryResourceAfterEachOfTwentyKubeletRestarts() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
 
@@ -65,7 +60,7 @@ class KubeletRestartTest {
 
   @Test
   void aKubeletRestartIsReportedOnceItsResourcesAreRegisteredAgain() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
     AtomicInteger restarts = new AtomicInteger();
@@ -80,7 +75,7 @@ class KubeletRestartTest {
 
   @Test
   void registersWhenKubeletSocketAppearsLate() {
-    fixture = new PluginFixture("h100x8", false);
+    fixture = fixtures.open("h100x8", false);
     DevicePluginService service = fixture.start(MigStrategy.NONE);
     Await.until(
         "the missing kubelet.sock noted",
@@ -101,7 +96,7 @@ class KubeletRestartTest {
 
   @Test
   void retriesARefusedRegistrationWithADoublingBackOff() {
-    fixture = new PluginFixture("h100x8", false);
+    fixture = fixtures.open("h100x8", false);
     fixture.kubelet.refuseNext(3);
     fixture.kubelet.serve();
 
@@ -123,7 +118,7 @@ class KubeletRestartTest {
 
   @Test
   void aPluginSocketDeletedUnderTheServiceIsServedAndRegisteredAgain() throws IOException {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     fixture.start(MigStrategy.MIXED);
     A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
     Path socket = fixture.dir.resolve("gpu-agent-nvidia.com-mig-2g.20gb.sock");
@@ -144,7 +139,7 @@ class KubeletRestartTest {
 
   @Test
   void aLostGpuKeepsItsMigDevicesUnhealthyAndAResetWithdrawsVanishedProfiles() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     Gpu gpu0 = fixture.node.current().gpus().get(0);
     Gpu gpu2 = fixture.node.current().gpus().get(2);

@@ -16,20 +16,17 @@ import io.gpuagent.nvml.inventory.Gpu;
 import io.gpuagent.testing.Await;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MpsAllocateTest {
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
+  private PluginFixture fixture;
 
   @Test
   void anMpsSliceContainerGetsThePipeDirectoryAndItsLimitsAndTheDaemonRuns() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     FakeMpsControl control = FakeMpsControl.in(fixture.dir);
     SharingConfig sharing =
         control.configure(

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * h100x8 with GPUs 0–1 in memory slices (1 GiB, 2 GiB reserved) and GPU 2 in four replicas, served
@@ -47,6 +47,8 @@ class SharedGpusTest {
       new SharingRule(
           new GpuSelector.Indexes(List.of(2)), SharingMode.REPLICAS, 0, 0, Enforcement.OBSERVE, 4);
 
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
+
   private PluginFixture fixture;
   private DevicePluginService service;
   private List<String> gpus;
@@ -55,18 +57,13 @@ class SharedGpusTest {
 
   @BeforeEach
   void start() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     service =
         fixture.start(
             DevicePluginConfig.defaults().withSharing(SharingConfig.of(List.of(SLICES, REPLICAS))));
     gpus = fixture.node.current().gpus().stream().map(Gpu::uuid).toList();
     memory = fixture.kubelet.plugin("nvidia.com/gpu-memory");
     gpu = fixture.kubelet.plugin("nvidia.com/gpu");
-  }
-
-  @AfterEach
-  void close() {
-    fixture.close();
   }
 
   private static List<String> ids(ListAndWatchResponse list) {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Standby servers: started while the kubelet is quiet in a subdirectory a kubelet start leaves
@@ -26,18 +26,13 @@ import org.junit.jupiter.api.Test;
 class StandbyServerTest {
   private static final List<String> A100_MIXED = PluginFixture.A100_MIXED;
 
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
+  private PluginFixture fixture;
 
   @Test
   void aRestartServesEachResourceFromItsStandbyAndANewStandbyFollows() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     fixture.start(MigStrategy.MIXED);
     A100_MIXED.forEach(fixture.kubelet::awaitRegistration);
     Map<Object, String> standbys = awaitStandbys(fixture.dir, A100_MIXED.size());
@@ -67,7 +62,7 @@ class StandbyServerTest {
 
   @Test
   void stopRemovesTheStandbysAndTheirDirectory() {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     DevicePluginService service = fixture.start(MigStrategy.NONE);
     fixture.kubelet.awaitRegistration("nvidia.com/gpu");
     awaitStandbys(fixture.dir, 1);
@@ -80,7 +75,7 @@ class StandbyServerTest {
 
   @Test
   void standbySocketsLeftByAnEarlierRunAreRemoved() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     Path stale =
         Files.createDirectories(fixture.dir.resolve(PluginEndpoints.STANDBY_DIR))
             .resolve("gpu-agent-nvidia.com-gpu.stale.sock");
@@ -94,7 +89,7 @@ class StandbyServerTest {
 
   @Test
   void aFileWhereTheStandbyDirectoryGoesIsOneWarningAndServersBindInPlace() throws IOException {
-    fixture = new PluginFixture("h100x8");
+    fixture = fixtures.open("h100x8");
     Files.createFile(fixture.dir.resolve(PluginEndpoints.STANDBY_DIR));
 
     try (LogCapture log = new LogCapture(PluginEndpoints.class)) {

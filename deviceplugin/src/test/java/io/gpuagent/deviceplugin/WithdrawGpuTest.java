@@ -6,23 +6,18 @@ import io.gpuagent.deviceplugin.v1beta1.Device;
 import io.gpuagent.deviceplugin.v1beta1.ListAndWatchResponse;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A GPU drained for a MIG re-layout leaves the kubelet's lists, and only that GPU. */
 class WithdrawGpuTest {
-  private PluginFixture fixture;
+  @RegisterExtension final PluginFixtures fixtures = new PluginFixtures();
 
-  @AfterEach
-  void close() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
+  private PluginFixture fixture;
 
   @Test
   void aWithdrawnGpuAndItsMigDevicesLeaveTheListsUntilRestored() {
-    fixture = new PluginFixture("a100-mig");
+    fixture = fixtures.open("a100-mig");
     DevicePluginService service = fixture.start(MigStrategy.MIXED);
     PluginClient gpus = fixture.kubelet.plugin("nvidia.com/gpu");
     PluginClient small = fixture.kubelet.plugin("nvidia.com/mig-1g.10gb");
