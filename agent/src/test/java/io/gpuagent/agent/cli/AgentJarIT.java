@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentJarIT {
   private static final Path JAR =
       Path.of(System.getProperty("gpuagent.jar", "target/gpu-agent.jar"));
-  private static final Pattern READY = Pattern.compile(" agent-ready .*port=\"(\\d+)\"");
+
+  /** The agent's ready line; group 1 is its HTTP port. */
+  static final Pattern READY = Pattern.compile(" agent-ready .*port=\"(\\d+)\"");
 
   @TempDir Path dir;
 

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,10 +78,13 @@ class LauncherIT {
 
   /** The port of the agent-ready line among {@code seen}. */
   private static int portOf(List<String> seen) {
-    String ready = seen.stream().filter(l -> l.contains(" agent-ready ")).findFirst().orElseThrow();
-    Matcher port = Pattern.compile(" port=\"(\\d+)\"").matcher(ready);
-    assertThat(port.find()).as(ready).isTrue();
-    return Integer.parseInt(port.group(1));
+    for (String line : seen) {
+      Matcher ready = AgentJarIT.READY.matcher(line);
+      if (ready.find()) {
+        return Integer.parseInt(ready.group(1));
+      }
+    }
+    throw new AssertionError("no agent-ready line with a port:\n" + String.join("\n", seen));
   }
 
   private static String get(int port, String path) throws Exception {
