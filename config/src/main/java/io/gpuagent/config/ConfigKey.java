@@ -56,6 +56,21 @@ public record ConfigKey<T>(
     }
   }
 
+  /**
+   * Keys are equal when their paths are: a path names one key (a schema refuses a second). Written
+   * out rather than the record's own, which hashes every component, the type's and the default's
+   * too, through method handles the JVM generates classes for at the first call (~20 per record).
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ConfigKey<?> key && path.equals(key.path);
+  }
+
+  @Override
+  public int hashCode() {
+    return path.hashCode();
+  }
+
   /** The default as written in a config file; empty when the default is chosen at run time. */
   public Optional<String> formattedDefault() {
     return defaultValue.map(type::format);

@@ -15,6 +15,20 @@ import java.util.Optional;
  */
 record SocketFileId(Object fileKey, FileTime modified) {
 
+  // equals and hashCode written out: the record's own are method handles the JVM generates
+  // classes for at the first call (the kubelet socket is compared every few seconds).
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SocketFileId id
+        && fileKey.equals(id.fileKey)
+        && modified.equals(id.modified);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * fileKey.hashCode() + modified.hashCode();
+  }
+
   /**
    * @throws UncheckedIOException when the file exists but cannot be read
    */
