@@ -18,7 +18,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
@@ -156,7 +155,11 @@ public final class MetricsExporter implements AutoCloseable {
    * The JVM's own metrics ({@code jvm_*}, {@code process_*}): the client library's set without its
    * native-memory gauges, which report only under {@code -XX:NativeMemoryTracking} and would load
    * the platform MBean server, the diagnostic commands and JFR's management classes for nothing
-   * (~420 classes, ~3 MiB of class metadata for the life of the process).
+   * (~420 classes, ~3 MiB of class metadata for the life of the process), and without the per-pool
+   * allocation counter ({@code jvm_memory_pool_allocated_bytes_total}): it listens to every garbage
+   * collection, and the JVM builds the listener a JMX description of each one (composite data of
+   * the pools before and after) — with the launcher's small young generation, twice a second.
+   * {@code jvm_gc_collection_seconds} and the pools' used bytes stay.
    */
   private static void registerJvmMetrics(PrometheusRegistry registry) {
     PrometheusProperties properties = PrometheusProperties.builder().build();
@@ -165,7 +168,6 @@ public final class MetricsExporter implements AutoCloseable {
     JvmClassLoadingMetrics.builder(properties).register(registry);
     JvmCompilationMetrics.builder(properties).register(registry);
     JvmGarbageCollectorMetrics.builder(properties).register(registry);
-    JvmMemoryPoolAllocationMetrics.builder(properties).register(registry);
     JvmMemoryMetrics.builder(properties).register(registry);
     JvmRuntimeInfoMetric.builder(properties).register(registry);
     ProcessMetrics.builder(properties).register(registry);
