@@ -32,6 +32,19 @@ class ConfigSchemaTest {
   }
 
   @Test
+  void aKeyIsItsPathForEqualityAndASecondKeyOfThatPathIsRefused() {
+    ConfigKey<Integer> samePath =
+        ConfigKey.of("http", "port", new ValueType.IntRange(1, 2), 1, "Another description.");
+    assertThat(samePath).isEqualTo(PORT).hasSameHashCodeAs(PORT);
+    assertThat(INTERVAL).isNotEqualTo(PORT);
+    assertThatThrownBy(
+            () ->
+                ConfigSchema.of(
+                    List.of(new ConfigSection("http", "HTTP", List.of(PORT, samePath)))))
+        .hasMessage("key http.port is declared twice");
+  }
+
+  @Test
   void aMisspeltKeyGetsTheClosestKeyOfAnySection() {
     assertThat(SCHEMA.suggestPath("metrics.intervall"))
         .isEqualTo(" (did you mean 'metrics.interval'?)");
