@@ -19,6 +19,7 @@ import io.gpuagent.nvml.inventory.InventoryReader;
 import io.gpuagent.nvml.sim.SimulatedNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -174,8 +175,17 @@ public final class Agent implements AutoCloseable {
 
   private void startHttp(Optional<SimulatedNode> simulator) {
     // One event loop: a scraper, the kubelet's probes and the odd API call are all it serves, and
-    // each loop thread costs a stack and its own buffer caches.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    // each loop thread costs a stack and its own buffer caches. No files are served: without
+    // class-path resolving Vert.x makes no cache directory in /tmp (nor seeds a SecureRandom to
+    // name it: the security providers, ~60 classes).
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setFileSystemOptions(
+                    new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
     this.vertx = vertx;
     HttpConfig http = config.http();
     Router router =
