@@ -1,16 +1,20 @@
 package io.gpuagent.nvml.sim;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
  * UUIDs and serial numbers that look like real ones and are stable: a hash of the profile, the
  * seed, the node name and the device's position. The same node comes back with the same ids after a
- * restart (the kubelet's checkpoint relies on that); two nodes never share one.
+ * restart (the kubelet's checkpoint relies on that); two nodes never share one. The hash is two
+ * 64-bit FNV-1a sums, each mixed by SplitMix64's finalizer, not a message digest: a digest loads
+ * the JDK's security providers (~60 classes and their tables) that the agent on a real node never
+ * loads, and the simulated agent is where its footprint is measured.
  */
 final class SimIdentity {
+  private static final long FNV_OFFSET = 0xCBF29CE484222325L;
+  private static final long SECOND_OFFSET = 0x84222325CBF29CE4L;
+  private static final long FNV_PRIME = 0x100000001B3L;
+
   private final String profile;
   private final long seed;
   private final String nodeName;
@@ -33,16 +37,15 @@ final class SimIdentity {
 
   /** A 13-digit board serial, as datacenter boards carry. */
   String serial(int gpuIndex) {
-    byte[] hash = hash("serial/" + gpuIndex);
-    long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value = (value << 8) | (hash[i] & 0xFF);
-    }
+    long value = hash("serial/" + gpuIndex, FNV_OFFSET);
     return "132" + String.format("%010d", Math.floorMod(value, 10_000_000_000L));
   }
 
   private String uuidBody(String what) {
-    String hex = HexFormat.of().formatHex(hash(what), 0, 16);
+    HexFormat hexFormat = HexFormat.of();
+    String hex =
+        hexFormat.toHexDigits(hash(what, FNV_OFFSET))
+            + hexFormat.toHexDigits(hash(what, SECOND_OFFSET));
     return hex.substring(0, 8)
         + "-"
         + hex.substring(8, 12)
@@ -54,13 +57,14 @@ final class SimIdentity {
         + hex.substring(20, 32);
   }
 
-  private byte[] hash(String what) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      String key = profile + "\n" + seed + "\n" + nodeName + "\n" + what;
-      return digest.digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+  private long hash(String what, long offset) {
+    String key = profile + "\n" + seed + "\n" + nodeName + "\n" + what;
+    long sum = offset;
+    for (int i = 0; i < key.length(); i++) {
+      sum = (sum ^ key.charAt(i)) * FNV_PRIME;
     }
+    sum = (sum ^ (sum >>> 30)) * 0xBF58476D1CE4E5B9L;
+    sum = (sum ^ (sum >>> 27)) * 0x94D049BB133111EBL;
+    return sum ^ (sum >>> 31);
   }
 }
