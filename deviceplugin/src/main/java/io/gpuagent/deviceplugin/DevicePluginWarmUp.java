@@ -18,10 +18,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -304,7 +302,7 @@ public final class DevicePluginWarmUp {
             () -> {
               Path dir = null;
               try (DomainSockets sockets = new DomainSockets("deviceplugin-warm-up-early-io", 1)) {
-                dir = privateDirectory("gpu-agent-warm-up");
+                dir = WarmUpDirectory.create("gpu-agent-warm-up");
                 done.complete(
                     run(
                         new Target(dir, options, allocation, List.of(synthetic(8))),
@@ -325,28 +323,6 @@ public final class DevicePluginWarmUp {
     thread.setDaemon(true);
     thread.start();
     return done;
-  }
-
-  /**
-   * A new directory only this user may enter, in the JVM's temporary directory, named for this
-   * process. {@code Files.createTempDirectory} draws the name from a {@code SecureRandom}: the
-   * security providers and the system's random source, ~60 classes kept for the life of the agent,
-   * for one directory that lives a second.
-   */
-  static Path privateDirectory(String prefix) throws IOException {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    String name = prefix + "-" + ProcessHandle.current().pid() + "-";
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return Files.createDirectory(
-            tmp.resolve(name + attempt),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (FileAlreadyExistsException e) {
-        if (attempt == 99) {
-          throw e;
-        }
-      }
-    }
   }
 
   /** {@code gpus} whole GPUs, no NUMA node, first available first. */

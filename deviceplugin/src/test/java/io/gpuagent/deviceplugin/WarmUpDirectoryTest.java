@@ -14,8 +14,8 @@ class WarmUpDirectoryTest {
   @Test
   void eachCallMakesANewDirectoryOnlyItsOwnerMayEnter() throws IOException {
     String prefix = "gpu-agent-warm-up-test-" + System.nanoTime();
-    Path first = DevicePluginWarmUp.privateDirectory(prefix);
-    Path second = DevicePluginWarmUp.privateDirectory(prefix);
+    Path first = WarmUpDirectory.create(prefix);
+    Path second = WarmUpDirectory.create(prefix);
     try {
       assertThat(first).isNotEqualTo(second);
       for (Path dir : new Path[] {first, second}) {
@@ -38,7 +38,7 @@ class WarmUpDirectoryTest {
         Files.createFile(
             Path.of(System.getProperty("java.io.tmpdir"))
                 .resolve(prefix + "-" + ProcessHandle.current().pid() + "-0"));
-    Path made = DevicePluginWarmUp.privateDirectory(prefix);
+    Path made = WarmUpDirectory.create(prefix);
     try {
       assertThat(made.getFileName().toString()).endsWith("-1");
       assertThat(Files.isRegularFile(taken)).isTrue();
