@@ -1,16 +1,12 @@
 package io.gpuagent.deviceplugin;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import io.gpuagent.testing.CloseAfterEach;
 
 /**
  * Plugin fixtures, each closed after the test that opened it: {@code @RegisterExtension final
  * PluginFixtures fixtures = new PluginFixtures();}.
  */
-final class PluginFixtures implements AfterEachCallback {
-  private final List<PluginFixture> opened = new ArrayList<>();
+final class PluginFixtures extends CloseAfterEach<PluginFixture> {
 
   /** A fixture on {@code profile} with its fake kubelet running. */
   PluginFixture open(String profile) {
@@ -18,14 +14,6 @@ final class PluginFixtures implements AfterEachCallback {
   }
 
   PluginFixture open(String profile, boolean kubeletRunning) {
-    PluginFixture fixture = new PluginFixture(profile, kubeletRunning);
-    opened.add(fixture);
-    return fixture;
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    opened.forEach(PluginFixture::close);
-    opened.clear();
+    return closedAfterEach(new PluginFixture(profile, kubeletRunning));
   }
 }
