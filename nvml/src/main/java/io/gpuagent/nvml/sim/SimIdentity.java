@@ -63,8 +63,6 @@ final class SimIdentity {
     for (int i = 0; i < key.length(); i++) {
       sum = (sum ^ key.charAt(i)) * FNV_PRIME;
     }
-    sum = (sum ^ (sum >>> 30)) * 0xBF58476D1CE4E5B9L;
-    sum = (sum ^ (sum >>> 27)) * 0x94D049BB133111EBL;
-    return sum ^ (sum >>> 31);
+    return SplitMix64.mix(sum);
   }
 }

@@ -116,10 +116,7 @@ final class SimWorkload {
   double noise(long tick, int channel) {
     long z = seed * 0x9E3779B97F4A7C15L + gpuIndex * 0xBF58476D1CE4E5B9L;
     z += tick * 0x94D049BB133111EBL + channel * 0x2545F4914F6CDD1DL;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    z = z ^ (z >>> 31);
-    return (z >>> 11) * 0x1.0p-53 * 2 - 1;
+    return (SplitMix64.mix(z) >>> 11) * 0x1.0p-53 * 2 - 1;
   }
 
   private static long tick(double t) {
